@@ -1,0 +1,58 @@
+"""O livro monta sem avisos e as lições seguem as convenções do curso."""
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+RAIZ = Path(__file__).resolve().parents[1]
+LICOES = sorted((RAIZ / "lessons").glob("*.ipynb"))
+
+
+def test_livro_monta_sem_avisos(tmp_path):
+    jb = Path(sys.executable).with_name("jupyter-book")
+    r = subprocess.run([str(jb), "build", str(RAIZ), "--all", "-W", "--keep-going",
+                        "--path-output", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+    html = tmp_path / "_build" / "html"
+    assert (html / "index.html").is_file()
+    for licao in LICOES:
+        pagina = html / "lessons" / f"{licao.stem}.html"
+        assert pagina.is_file(), pagina
+        assert 'lang="pt-BR"' in pagina.read_text(encoding="utf-8")
+
+
+def test_toda_licao_esta_no_sumario():
+    toc = (RAIZ / "_toc.yml").read_text(encoding="utf-8")
+    for licao in LICOES:
+        assert f"lessons/{licao.stem}" in toc, f"{licao.name} não está no _toc.yml"
+
+
+def test_celula_de_preparacao_e_selo_em_sincronia():
+    r = subprocess.run([sys.executable, str(RAIZ / "ferramentas" / "sincronizar.py"), "--verificar"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)
+def test_celulas_ignoradas_pelo_nbval_dizem_por_que(licao):
+    nb = nbformat.read(licao, as_version=4)
+    for i, celula in enumerate(nb.cells):
+        tags = celula.metadata.get("tags", [])
+        if any(t.startswith("nbval-") for t in tags):
+            assert celula.metadata.get("motivo_nbval", "").strip(), f"célula {i} ignorada sem motivo"
+        if celula.cell_type == "code":
+            assert celula.outputs or "nbval-skip" in tags or not celula.source.strip() or celula.execution_count, \
+                f"célula {i} sem saída guardada: execute a lição com ferramentas/executar.py"
+
+
+@pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)
+def test_licao_abre_e_fecha_do_mesmo_jeito(licao):
+    nb = nbformat.read(licao, as_version=4)
+    textos = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert textos[0].startswith("# ") and "Objetivos" in textos[0]
+    final = "\n".join(textos[-3:])
+    for secao in ("## Resumo", "## Exercícios", "## Referências", "{cite:t}`"):
+        assert secao in final, f"{licao.name}: falta '{secao}' no fim"
