@@ -287,3 +287,54 @@ def test_escolha_do_dispositivo(monkeypatch):
     assert utils.escolher_dispositivo().type == "mps"
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert utils.escolher_dispositivo().type == "cuda"
+
+
+# ---------------------------------------------------------------- laço rápido
+
+def _treinar_uma_vez(rapido, laco_de_referencia=False):
+    """Treina uma rede pequena (com dropout e momento) por 2 épocas no subconjunto."""
+    utils.fixar_semente(7)
+    train_iter, test_iter = utils.load_data_fashion_mnist(128)  # 3000 imagens: último lote de 56
+    net = nn.Sequential(nn.Conv2d(1, 4, 5), nn.Tanh(), nn.Flatten(), nn.Dropout(0.2), nn.Linear(4 * 24 * 24, 10))
+    trainer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
+    loss = nn.CrossEntropyLoss()
+    if laco_de_referencia:  # o laço de livro-texto, escrito aqui sem nada do módulo
+        for _ in range(2):
+            net.train()
+            for X, y in train_iter:
+                l = loss(net(X), y)
+                trainer.zero_grad()
+                l.backward()
+                trainer.step()
+        return net.state_dict()
+    utils.train_validate(net, train_iter, test_iter, 128, trainer, loss, 2, device="cpu", rapido=rapido)
+    return net.state_dict()
+
+
+def test_laco_rapido_chega_aos_mesmos_pesos_que_o_laco_comum(monkeypatch):
+    monkeypatch.setenv(utils.VARIAVEL_RAPIDO, "1")
+    referencia = _treinar_uma_vez(None, laco_de_referencia=True)
+    for rapido in (True, False):
+        pesos = _treinar_uma_vez(rapido)
+        for nome, valor in referencia.items():
+            assert torch.equal(pesos[nome], valor), (rapido, nome)
+    # E o treino de fato mexeu nos pesos (a comparação não é trivial).
+    utils.fixar_semente(7)
+    inicial = nn.Sequential(nn.Conv2d(1, 4, 5), nn.Tanh(), nn.Flatten(), nn.Dropout(0.2), nn.Linear(4 * 24 * 24, 10))
+    assert not torch.equal(inicial.state_dict()["0.weight"], referencia["0.weight"])
+
+
+def test_carregador_de_tensores_guarda_uma_copia_por_dispositivo():
+    dados = utils.carregador(torch.rand(10, 1, 2, 2), torch.arange(10), 4, False)
+    assert len(dados) == 3 and [len(y) for _, y in dados] == [4, 4, 2]
+    a = dados.no_dispositivo("cpu")
+    assert dados.no_dispositivo(torch.device("cpu"))[0] is a[0]
+
+
+def test_avaliacao_em_lotes_grandes_da_o_mesmo_que_lote_a_lote():
+    torch.manual_seed(0)
+    X, y = torch.randn(2500, 1, 6, 6), torch.randint(0, 10, (2500,))
+    net = nn.Sequential(nn.Flatten(), nn.Linear(36, 10))
+    nossos = utils.evaluate_accuracy(utils.carregador(X, y, 100, False), net, nn.CrossEntropyLoss())
+    lote_a_lote = utils.evaluate_accuracy(list(utils.carregador(X, y, 100, False)), net, nn.CrossEntropyLoss())
+    assert nossos[0] == lote_a_lote[0] and nossos[1] == pytest.approx(lote_a_lote[1], rel=1e-5)
