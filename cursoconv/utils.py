@@ -88,7 +88,8 @@ def descrever_dispositivo(dispositivo=None):
     """Descreve o dispositivo em uma frase, com o nome da placa quando houver."""
     dispositivo = torch.device(dispositivo or escolher_dispositivo())
     if dispositivo.type == "cuda":
-        return f"GPU NVIDIA {torch.cuda.get_device_name(dispositivo)} (cuda)"
+        nome = torch.cuda.get_device_name(dispositivo)
+        return f"GPU {nome if nome.startswith('NVIDIA') else 'NVIDIA ' + nome} (cuda)"
     if dispositivo.type == "mps":
         return "GPU da Apple (mps)"
     return f"CPU, {torch.get_num_threads()} threads"
@@ -435,16 +436,17 @@ class _PassoEmGrafo:
         self.grafo = grafo
 
 
-def _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo, barra, descricao):
-    """Treina uma época; devolve (soma das perdas, acertos, n) ainda no dispositivo."""
+def _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo, soma_l, acertos, barra, descricao):
+    """Treina uma época, somando perdas e acertos em ``soma_l`` e ``acertos`` (no dispositivo); devolve n."""
     from tqdm.auto import tqdm
-    soma_l = torch.zeros((), device=dispositivo)
-    acertos = torch.zeros((), device=dispositivo, dtype=torch.long)
+    soma_l.zero_()  # zerados no lugar: o grafo CUDA guarda o endereço destes tensores
+    acertos.zero_()
+    barra = {} if barra else {"disable": True}  # sem disable=False, a variável TQDM_DISABLE vale
     n = 0
     if rapido and isinstance(train_iter, CarregadorDeTensores):
         X, y = train_iter.no_dispositivo(dispositivo)
         ordem = train_iter.ordem().to(dispositivo)
-        for indices in tqdm(ordem.split(train_iter.batch_size), desc=descricao, leave=False, disable=not barra):
+        for indices in tqdm(ordem.split(train_iter.batch_size), desc=descricao, leave=False, **barra):
             if grafo is not None and not grafo.falhou and len(indices) == train_iter.batch_size:
                 try:
                     grafo.executar(net, trainer, loss, X, y, indices, soma_l, acertos)
@@ -459,11 +461,11 @@ def _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo, barra, de
             _passo(net, trainer, loss, X.index_select(0, indices), y.index_select(0, indices), soma_l, acertos)
             n += len(indices)
     else:
-        for X, y in tqdm(train_iter, desc=descricao, leave=False, disable=not barra):
+        for X, y in tqdm(train_iter, desc=descricao, leave=False, **barra):
             X, y = X.to(dispositivo, non_blocking=True), y.to(dispositivo, non_blocking=True)
             _passo(net, trainer, loss, X, y, soma_l, acertos)
             n += y.shape[0]
-    return soma_l, acertos, n
+    return n
 
 
 def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_epochs,
@@ -512,14 +514,16 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
         print(f"[modo rápido] {num_epochs} épocas reduzidas a {EPOCAS_RAPIDO}.")
         num_epochs = EPOCAS_RAPIDO
     grafo = _PassoEmGrafo() if rapido and dispositivo.type == "cuda" else None
+    soma_l = torch.zeros((), device=dispositivo)
+    acertos = torch.zeros((), device=dispositivo, dtype=torch.long)
     print(f"treinando em {descrever_dispositivo(dispositivo)}")
     historico = {k: [] for k in ("perda_treino", "acuracia_treino", "perda_teste",
                                  "acuracia_teste", "tempo")}
     for epoca in range(1, num_epochs + 1):
         inicio = time.perf_counter()
         net.train()
-        soma_l, acertos, n = _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo,
-                                    barra, f"época {epoca}/{num_epochs}")
+        n = _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo, soma_l, acertos,
+                   barra, f"época {epoca}/{num_epochs}")
         perda = soma_l.item() / max(n, 1)
         if not math.isfinite(perda):
             raise FloatingPointError(

@@ -1,0 +1,54 @@
+"""Perfil de um passo de treino da variante da LeNet-5 (lote 128) na GPU.
+
+Mede, com o torch.profiler, o tempo dos kernels de um passo gravado num grafo
+CUDA em três configurações que não mudam a matemática: a padrão, com
+``cudnn.benchmark`` (o cuDNN testa e escolhe o algoritmo mais rápido) e com
+``cudnn.benchmark`` mais ``channels_last`` (outra disposição dos dados na
+memória). Imprime os kernels mais caros de cada uma.
+
+    python benchmark/perfil.py
+"""
+import time
+
+import torch
+from torch import nn
+
+from cursoconv import lenet, utils
+
+
+def medir(benchmark_cudnn, canais_no_fim, passos=200):
+    torch.backends.cudnn.benchmark = benchmark_cudnn
+    utils.fixar_semente(0)
+    formato = torch.channels_last if canais_no_fim else torch.contiguous_format
+    net = lenet.lenet5_variante().cuda().to(memory_format=formato)
+    trainer = torch.optim.SGD(net.parameters(), lr=0.1, weight_decay=1e-6)
+    loss = nn.CrossEntropyLoss()
+    X = torch.rand(60000, 1, 32, 32, device="cuda").to(memory_format=formato)
+    y = torch.randint(0, 10, (60000,), device="cuda")
+    soma, acertos = torch.zeros((), device="cuda"), torch.zeros((), device="cuda", dtype=torch.long)
+    grafo = utils._PassoEmGrafo()
+    ordem = torch.randperm(60000, device="cuda")
+    lotes = ordem[: 128 * (passos + 10)].split(128)
+    for indices in lotes[:10]:
+        grafo.executar(net, trainer, loss, X, y, indices, soma, acertos)
+    torch.cuda.synchronize()
+    inicio = time.perf_counter()
+    for indices in lotes[10:]:
+        grafo.executar(net, trainer, loss, X, y, indices, soma, acertos)
+    torch.cuda.synchronize()
+    por_passo = (time.perf_counter() - inicio) / passos
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+        for indices in lotes[10:60]:
+            grafo.executar(net, trainer, loss, X, y, indices, soma, acertos)
+        torch.cuda.synchronize()
+    nome = f"cudnn.benchmark={benchmark_cudnn}, channels_last={canais_no_fim}"
+    print(f"\n=== {nome}: {por_passo * 1e3:.3f} ms por passo (relógio), "
+          f"{por_passo * 469:.3f} s por época de 469 passos")
+    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=40, max_name_column_width=70))
+    return por_passo
+
+
+if __name__ == "__main__":
+    print(utils.descrever_dispositivo(), torch.__version__)
+    for config in ((False, False), (True, False), (True, True)):
+        medir(*config)
