@@ -117,7 +117,7 @@ def desenhar_matriz_de_confusao(M):
     """Mostra a matriz de confusão com os nomes das classes e as contagens."""
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 6))
-    ax.imshow(M, cmap="Blues")
+    ax.imshow(M.numpy(), cmap="Blues")
     for i in range(M.shape[0]):
         for j in range(M.shape[1]):
             ax.text(j, i, int(M[i, j]), ha="center", va="center", fontsize=7,
@@ -141,7 +141,7 @@ def desenhar_previsoes(net, X, y, colunas=8):
     for i, ax in enumerate(eixos.ravel()):
         ax.axis("off")
         if i < len(X):
-            ax.imshow(X[i, 0].cpu(), cmap="gray_r")
+            ax.imshow(X[i, 0].cpu().numpy(), cmap="gray_r")
             certo = previstos[i] == y[i]
             ax.set_title(f"{CLASSES[previstos[i]]}\n({CLASSES[y[i]]})", fontsize=8,
                          color="black" if certo else "red")
@@ -156,7 +156,7 @@ def desenhar_filtros(pesos, titulo="filtro"):
     fig, eixos = plt.subplots(1, len(pesos), figsize=(1.6 * len(pesos), 1.9))
     limite = pesos.abs().max()
     for i, ax in enumerate(eixos):
-        ax.imshow(pesos[i, 0], cmap="RdBu_r", vmin=-limite, vmax=limite)
+        ax.imshow(pesos[i, 0].numpy(), cmap="RdBu_r", vmin=-float(limite), vmax=float(limite))
         ax.set_title(f"{titulo} {i}", fontsize=9)
         ax.axis("off")
     fig.tight_layout()
@@ -169,7 +169,7 @@ def desenhar_mapas(mapas, titulo="mapa"):
     mapas = mapas.detach().cpu()
     fig, eixos = plt.subplots(1, len(mapas), figsize=(1.6 * len(mapas), 1.9))
     for i, ax in enumerate(eixos):
-        ax.imshow(mapas[i], cmap="viridis")
+        ax.imshow(mapas[i].numpy(), cmap="viridis")
         ax.set_title(f"{titulo} {i}", fontsize=9)
         ax.axis("off")
     fig.tight_layout()

@@ -568,7 +568,7 @@ def mostrar_imagens(imagens, rotulos, titulos=None, colunas=8, escala=1.5):
     for i, ax in enumerate(np.atleast_1d(eixos).ravel()):
         ax.axis("off")
         if i < len(imagens):
-            ax.imshow(imagens[i], cmap="gray_r")
+            ax.imshow(imagens[i].numpy(), cmap="gray_r")
             ax.set_title(titulos[i] if titulos else CLASSES[int(rotulos[i])], fontsize=9)
     fig.tight_layout()
     return fig
