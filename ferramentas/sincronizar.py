@@ -21,16 +21,21 @@ RAIZ = Path(__file__).resolve().parents[1]
 MARCA_SELO = "<!-- selo-colab -->"
 
 CELULA_PREPARACAO = '''\
-# Preparação (igual em todas as lições). No Colab, instala o módulo do curso;
-# no seu computador, onde ele já está instalado, não faz nada.
+# Preparação (igual em todas as lições). Onde o módulo do curso falta (no Colab),
+# instala-o do repositório do curso; onde já está instalado, não instala nada.
 import importlib.util, os, subprocess, sys
 
 REPOSITORIO = "{url}"
-VERSAO = "{ramo}"
+VERSAO = "{ramo}"  # ramo ou etiqueta do repositório
 if importlib.util.find_spec("cursoconv") is None:
     fonte = os.environ.get("CURSOCONV_FONTE") or f"git+{{REPOSITORIO}}@{{VERSAO}}"
     print(f"Instalando o módulo do curso a partir de {{fonte}} ...")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", fonte], check=True)
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                          "--disable-pip-version-check", fonte], capture_output=True, text=True)
+    if pip.returncode != 0:
+        print(pip.stdout + pip.stderr)
+        raise RuntimeError("Não foi possível instalar o módulo do curso (veja a mensagem do pip "
+                           "acima). Confira a conexão com a internet e rode esta célula de novo.")
     importlib.invalidate_caches()
 
 from cursoconv import utils
