@@ -116,7 +116,11 @@ def main(argv=None):
     parser.add_argument("--destino", type=Path, default=RAIZ / "estudantes",
                         help="pasta onde gravar as versões do aluno (padrão: estudantes/)")
     args = parser.parse_args(argv)
-    licoes = args.licoes or sorted((RAIZ / "lessons").glob("*.ipynb"))
+    licoes = args.licoes
+    if not licoes:  # todas: tira antes as versões de lições que já não existem
+        licoes = sorted((RAIZ / "lessons").glob("*.ipynb"))
+        for velha in args.destino.glob("*.ipynb"):
+            velha.unlink()
     for feita in gerar(licoes, args.destino):
         print(feita)
     return 0
