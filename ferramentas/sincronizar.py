@@ -124,6 +124,17 @@ def objetivos(texto):
     return itens
 
 
+def apresentacao(texto):
+    """O texto entre o título (e o selo) e a linha dos objetivos: a apresentação da lição."""
+    linhas = []
+    for linha in texto.split("\n")[1:]:
+        if "Objetivos" in linha:
+            break
+        if not linha.startswith(MARCA_SELO):
+            linhas.append(linha)
+    return "\n".join(linhas).strip()
+
+
 def duracao(segundos):
     segundos = round(segundos)
     if segundos < 60:
@@ -143,6 +154,7 @@ def trecho_instrutores(url, ramo):
     tempos = yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) if TEMPOS.is_file() else {}
     tempos = tempos or {}
     partes, tabela = [], ["| lição | CPU | GPU |", "| --- | --- | --- |"]
+    anterior = None
     for arquivo in licoes():
         nb = nbformat.read(arquivo, as_version=4)
         caminho = arquivo.relative_to(RAIZ).as_posix()
@@ -154,6 +166,14 @@ def trecho_instrutores(url, ramo):
         partes.append(f"### {titulo}\n")
         partes.append(f"{{doc}}`Ler a lição <{caminho[:-len('.ipynb')]}>` · "
                       f"[abrir no Colab]({url_colab(url, ramo, caminho)})\n")
+        if apresentacao(nb.cells[0].source):
+            partes.append(apresentacao(nb.cells[0].source) + "\n")
+        if anterior:
+            partes.append(f"**Pressupõe.** Os pré-requisitos do curso e as lições anteriores, até a "
+                          f"{{doc}}`{anterior[0]} <{anterior[1]}>`.\n")
+        else:
+            partes.append("**Pressupõe.** Só os pré-requisitos do curso.\n")
+        anterior = (titulo, caminho[:-len(".ipynb")])
         partes.append("**O que cobre.** Ao final, o aluno saberá:\n")
         partes += [f"- {item}" for item in itens] or ["- (a lição não lista objetivos)"]
         partes.append("")
