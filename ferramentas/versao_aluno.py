@@ -12,7 +12,8 @@ A versão do aluno é a lição com as mesmas células, menos:
 - o código das células de código com a etiqueta ``solucao``: cada uma vira uma
   célula com só um comentário, onde o aluno escreve a sua resposta;
 - as saídas e os números de execução de todas as células;
-- o selo do Colab, que abriria a lição completa, com as soluções.
+- o selo do Colab, que abriria a lição completa, com as soluções; no lugar dele,
+  abaixo do título, vai o aviso ``AVISO``.
 
 A pasta ``estudantes/`` fica fora do git (``.gitignore``); ``make alunos`` a refaz.
 """
@@ -27,6 +28,8 @@ RAIZ = Path(__file__).resolve().parents[1]
 ETIQUETA_SOLUCAO = "solucao"
 MARCA_SELO = "<!-- selo-colab -->"
 LUGAR_DA_RESPOSTA = "# Escreva aqui a sua solução do exercício."
+AVISO = ("*Versão para o aluno: sem as soluções dos exercícios e sem as saídas. "
+         "Rode as células na ordem, a começar pela de preparação.*")
 ABERTURA = re.compile(r"^[ \t]*(?P<cerca>:{3,}|`{3,})\{(?P<nome>solution(?:-start|-end)?)\}")
 
 
@@ -87,6 +90,9 @@ def versao_do_aluno(nb):
         celulas.append(celula)
     if dentro_do_portao:
         raise ValueError("um {solution-start} ficou sem o {solution-end} correspondente")
+    if celulas and celulas[0].cell_type == "markdown" and celulas[0].source.startswith("# "):
+        titulo, _, resto = celulas[0].source.partition("\n")
+        celulas[0].source = f"{titulo}\n{AVISO}\n{resto}".rstrip("\n")
     nb.cells = celulas
     nb.metadata.pop("widgets", None)
     return nb

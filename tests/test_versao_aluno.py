@@ -20,7 +20,7 @@ def separar(nb):
     É solução: o corpo de cada diretiva ``{solution}`` (até a cerca de mesmo
     caractere e ao menos o mesmo tamanho), tudo entre ``{solution-start}`` e
     ``{solution-end}`` e o código das células com a etiqueta ``solucao``. O selo do
-    Colab não entra em nenhuma parte. Devolve ``(solucoes, texto, codigo)``: as
+    Colab e o aviso da versão do aluno não entram em nenhuma parte. Devolve ``(solucoes, texto, codigo)``: as
     linhas de solução, as demais linhas de texto e as fontes das células de código
     que o aluno deve receber, em ordem.
     """
@@ -37,7 +37,7 @@ def separar(nb):
                 codigo.append(celula.source)
             continue
         for linha in celula.source.split("\n"):
-            if linha.startswith("<!-- selo-colab -->"):
+            if linha.startswith("<!-- selo-colab -->") or linha == versao_aluno.AVISO:
                 continue
             if cerca:
                 solucoes.append(linha)
@@ -84,6 +84,7 @@ def conferir(original, aluno):
         if celula.cell_type == "code":
             assert celula.outputs == [] and celula.execution_count is None, f"célula {i} com saída"
     assert "{solution" not in texto_aluno
+    assert aluno.cells[0].source.split("\n")[1] == versao_aluno.AVISO
     assert "colab.research.google.com" not in texto_aluno, "o selo abriria a versão com soluções"
     # Nenhuma linha das soluções aparece mais vezes do que a lição a diz fora delas.
     fora = Counter(l.strip() for l in texto + "\n".join(codigo).split("\n"))
@@ -144,7 +145,7 @@ def test_conferencia_acusa_solucao_que_vazou():
     with pytest.raises(AssertionError, match="vazou"):
         conferir(original, vazado)
     sem_um_paragrafo = versao_aluno.versao_do_aluno(original)
-    sem_um_paragrafo.cells[0].source = "# Lição 9 — Exemplo"
+    sem_um_paragrafo.cells[0].source = f"# Lição 9 — Exemplo\n{versao_aluno.AVISO}"
     with pytest.raises(AssertionError):
         conferir(original, sem_um_paragrafo)
 
