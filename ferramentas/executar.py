@@ -1,4 +1,4 @@
-"""Executa lições de verdade e guarda as saídas nos próprios notebooks.
+"""Executa lições de verdade, guarda as saídas nos próprios notebooks e anota o tempo.
 
     python ferramentas/executar.py lessons/00-preparando-o-ambiente.ipynb [...]
 
@@ -6,15 +6,32 @@ As saídas guardadas são as que o site mostra, por isso rode com os dados
 completos (``FASHION_MNIST_DIR`` apontando para os quatro .gz, ou os dados já
 em ``~/.pytorch/datasets/fashion-mnist``) e sem ``CURSO_RAPIDO``. As barras de
 progresso são desligadas (``TQDM_DISABLE=1``) para não poluir as saídas; as
-linhas impressas por época continuam lá. O tempo de cada lição é impresso.
+linhas impressas por época continuam lá.
+
+O tempo de cada lição é impresso e anotado em ``ferramentas/tempos.yml``, sob o
+nome do arquivo da lição e o tipo de máquina (``cpu`` ou ``gpu``), com a
+descrição do hardware. A página para instrutores mostra esses tempos (depois de
+``python ferramentas/sincronizar.py``). Uma cópia da lição em outra pasta anota
+o tempo com o mesmo nome, sem mexer na lição do repositório.
 """
+import datetime
 import os
+import platform
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+import yaml
 from nbclient import NotebookClient
+
+RAIZ = Path(__file__).resolve().parents[1]
+TEMPOS = RAIZ / "ferramentas" / "tempos.yml"
+CABECALHO_TEMPOS = """\
+# Tempo para executar cada lição do início ao fim com os dados completos
+# (segundos), anotado por ferramentas/executar.py: não edite à mão. A página
+# instrutores.md é refeita a partir daqui por ferramentas/sincronizar.py.
+"""
 
 
 def executar(caminho, limite=1800):
@@ -28,11 +45,50 @@ def executar(caminho, limite=1800):
     return duracao
 
 
+def nome_da_cpu():
+    try:
+        for linha in Path("/proc/cpuinfo").read_text().splitlines():
+            if linha.startswith("model name"):
+                return linha.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def maquina():
+    """Devolve ``(tipo, descrição)`` da máquina em que as lições rodam agora."""
+    import torch
+    nucleos = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu = f"{nome_da_cpu()}, {nucleos} núcleos"
+    if torch.cuda.is_available():
+        return "gpu", f"{torch.cuda.get_device_name(0)} (CPU {cpu})"
+    return "cpu", cpu
+
+
+def ler_tempos():
+    if not TEMPOS.is_file():
+        return {}
+    return yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) or {}
+
+
+def anotar(licao, duracao, tipo, descricao):
+    import torch
+    tempos = ler_tempos()
+    tempos.setdefault(Path(licao).stem, {})[tipo] = {
+        "segundos": round(duracao, 1), "maquina": descricao,
+        "pytorch": torch.__version__.split("+")[0], "data": datetime.date.today().isoformat()}
+    TEMPOS.write_text(CABECALHO_TEMPOS + yaml.safe_dump(tempos, allow_unicode=True, sort_keys=True),
+                      encoding="utf-8")
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     if os.environ.get("CURSO_RAPIDO"):
         sys.exit("Desligue CURSO_RAPIDO: as saídas guardadas vêm dos dados completos.")
     os.environ["TQDM_DISABLE"] = "1"
+    tipo, descricao = maquina()
     for arquivo in sys.argv[1:]:
-        print(f"{arquivo}: {executar(arquivo):.1f} s", flush=True)
+        duracao = executar(arquivo)
+        anotar(arquivo, duracao, tipo, descricao)
+        print(f"{arquivo}: {duracao:.1f} s ({tipo}: {descricao})", flush=True)

@@ -8,6 +8,11 @@ depois de mudar esse endereço (num fork, por exemplo) ou de criar uma lição:
 
 Cada lição em ``lessons/`` começa por uma célula de texto com o título (``# ...``);
 o selo vai logo abaixo do título e a célula de preparação é a primeira de código.
+
+Também refaz, em ``instrutores.md``, o trecho entre as marcas ``MARCA_INICIO`` e
+``MARCA_FIM``: o que cada lição cobre (a lista de objetivos da sua primeira
+célula), quantos exercícios tem e quanto tempo leva para rodar (de
+``ferramentas/tempos.yml``, anotado por ``ferramentas/executar.py``).
 """
 import base64
 import re
@@ -19,18 +24,27 @@ import yaml
 
 RAIZ = Path(__file__).resolve().parents[1]
 MARCA_SELO = "<!-- selo-colab -->"
+INSTRUTORES = RAIZ / "instrutores.md"
+TEMPOS = RAIZ / "ferramentas" / "tempos.yml"
+MARCA_INICIO = "<!-- início do trecho gerado por ferramentas/sincronizar.py: não edite à mão -->"
+MARCA_FIM = "<!-- fim do trecho gerado -->"
 
 CELULA_PREPARACAO = '''\
-# Preparação (igual em todas as lições). No Colab, instala o módulo do curso;
-# no seu computador, onde ele já está instalado, não faz nada.
+# Preparação (igual em todas as lições). Onde o módulo do curso falta (no Colab),
+# instala-o do repositório do curso; onde já está instalado, não instala nada.
 import importlib.util, os, subprocess, sys
 
 REPOSITORIO = "{url}"
-VERSAO = "{ramo}"
+VERSAO = "{ramo}"  # ramo ou etiqueta do repositório
 if importlib.util.find_spec("cursoconv") is None:
     fonte = os.environ.get("CURSOCONV_FONTE") or f"git+{{REPOSITORIO}}@{{VERSAO}}"
     print(f"Instalando o módulo do curso a partir de {{fonte}} ...")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", fonte], check=True)
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                          "--disable-pip-version-check", fonte], capture_output=True, text=True)
+    if pip.returncode != 0:
+        print(pip.stdout + pip.stderr)
+        raise RuntimeError("Não foi possível instalar o módulo do curso (veja a mensagem do pip "
+                           "acima). Confira a conexão com a internet e rode esta célula de novo.")
     importlib.invalidate_caches()
 
 from cursoconv import utils
@@ -95,6 +109,95 @@ def sincronizar(nb, caminho, url, ramo):
     return mudou
 
 
+def objetivos(texto):
+    """Os itens da lista de objetivos (a que vem depois da linha com "Objetivos")."""
+    itens, achou = [], False
+    for linha in texto.split("\n"):
+        if not achou:
+            achou = "Objetivos" in linha
+        elif linha.startswith("- "):
+            itens.append(linha[2:].strip())
+        elif itens and linha.startswith("  ") and linha.strip():
+            itens[-1] += " " + linha.strip()
+        elif itens:
+            break
+    return itens
+
+
+def apresentacao(texto):
+    """O texto entre o título (e o selo) e a linha dos objetivos: a apresentação da lição."""
+    linhas = []
+    for linha in texto.split("\n")[1:]:
+        if "Objetivos" in linha:
+            break
+        if not linha.startswith(MARCA_SELO):
+            linhas.append(linha)
+    return "\n".join(linhas).strip()
+
+
+def duracao(segundos):
+    segundos = round(segundos)
+    if segundos < 60:
+        return f"{segundos} s"
+    return f"{segundos // 60} min {segundos % 60:02d} s"
+
+
+def tempo(medida):
+    if not medida:
+        return "ainda não medido"
+    return (f"{duracao(medida['segundos'])} ({medida['maquina']}; PyTorch {medida['pytorch']}, "
+            f"medido em {medida['data']})")
+
+
+def trecho_instrutores(url, ramo):
+    """O texto gerado da página para instrutores: uma seção por lição e a tabela de tempos."""
+    tempos = yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) if TEMPOS.is_file() else {}
+    tempos = tempos or {}
+    partes, tabela = [], ["| lição | CPU | GPU |", "| --- | --- | --- |"]
+    anterior = None
+    for arquivo in licoes():
+        nb = nbformat.read(arquivo, as_version=4)
+        caminho = arquivo.relative_to(RAIZ).as_posix()
+        titulo = nb.cells[0].source.lstrip().split("\n")[0].lstrip("# ").strip()
+        textos = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        exercicios = re.findall(r"^[ \t]*(?::{3,}|`{3,})\{exercise(?:-start)?\}", textos, re.MULTILINE)
+        em_codigo = sum("solucao" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code")
+        itens = objetivos(nb.cells[0].source)
+        partes.append(f"### {titulo}\n")
+        partes.append(f"{{doc}}`Ler a lição <{caminho[:-len('.ipynb')]}>` · "
+                      f"[abrir no Colab]({url_colab(url, ramo, caminho)})\n")
+        if apresentacao(nb.cells[0].source):
+            partes.append(apresentacao(nb.cells[0].source) + "\n")
+        if anterior:
+            partes.append(f"**Pressupõe.** Os pré-requisitos do curso e as lições anteriores, até a "
+                          f"{{doc}}`{anterior[0]} <{anterior[1]}>`.\n")
+        else:
+            partes.append("**Pressupõe.** Só os pré-requisitos do curso.\n")
+        anterior = (titulo, caminho[:-len(".ipynb")])
+        partes.append("**O que cobre.** Ao final, o aluno saberá:\n")
+        partes += [f"- {item}" for item in itens] or ["- (a lição não lista objetivos)"]
+        partes.append("")
+        resolvidos = f", {em_codigo} com solução em código que roda nos testes" if em_codigo else ""
+        partes.append(f"**Exercícios.** {len(exercicios)}{resolvidos}.\n")
+        medidas = tempos.get(arquivo.stem, {})
+        tabela.append(f"| {titulo} | {tempo(medidas.get('cpu'))} | {tempo(medidas.get('gpu'))} |")
+    return "\n".join(partes + ["### Tempo para rodar cada lição\n",
+                                "Do início ao fim, com os dados completos:\n"] + tabela)
+
+
+def sincronizar_instrutores(url, ramo, verificar):
+    """Refaz o trecho gerado de ``instrutores.md``; devolve True se ele estava diferente."""
+    texto = INSTRUTORES.read_text(encoding="utf-8")
+    if texto.count(MARCA_INICIO) != 1 or texto.count(MARCA_FIM) != 1:
+        raise SystemExit(f"{INSTRUTORES.name}: faltam as marcas do trecho gerado.")
+    antes, resto = texto.split(MARCA_INICIO)
+    _, depois = resto.split(MARCA_FIM)
+    novo = f"{antes}{MARCA_INICIO}\n\n{trecho_instrutores(url, ramo)}\n\n{MARCA_FIM}{depois}"
+    if novo != texto and not verificar:
+        INSTRUTORES.write_text(novo, encoding="utf-8")
+    return novo != texto
+
+
 def main(verificar=False):
     url, ramo = configuracao()
     fora = []
@@ -105,9 +208,11 @@ def main(verificar=False):
             fora.append(caminho)
             if not verificar:
                 nbformat.write(nb, arquivo)
+    if sincronizar_instrutores(url, ramo, verificar):
+        fora.append(INSTRUTORES.name)
     if fora:
-        acao = "fora de sincronia" if verificar else "atualizadas"
-        print(f"Lições {acao}: " + ", ".join(fora))
+        acao = "fora de sincronia" if verificar else "atualizados"
+        print(f"Arquivos {acao}: " + ", ".join(fora))
     return 1 if (verificar and fora) else 0
 
 
