@@ -24,6 +24,7 @@ import yaml
 
 RAIZ = Path(__file__).resolve().parents[1]
 MARCA_SELO = "<!-- selo-colab -->"
+INTRO = RAIZ / "intro.md"
 INSTRUTORES = RAIZ / "instrutores.md"
 TEMPOS = RAIZ / "ferramentas" / "tempos.yml"
 MARCA_INICIO = "<!-- início do trecho gerado por ferramentas/sincronizar.py: não edite à mão -->"
@@ -153,7 +154,7 @@ def trecho_instrutores(url, ramo):
     """O texto gerado da página para instrutores: uma seção por lição e a tabela de tempos."""
     tempos = yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) if TEMPOS.is_file() else {}
     tempos = tempos or {}
-    partes, tabela = [], ["| lição | CPU | GPU |", "| --- | --- | --- |"]
+    partes = []
     anterior = None
     for arquivo in licoes():
         nb = nbformat.read(arquivo, as_version=4)
@@ -179,22 +180,38 @@ def trecho_instrutores(url, ramo):
         partes.append("")
         resolvidos = f", {em_codigo} com solução em código que roda nos testes" if em_codigo else ""
         partes.append(f"**Exercícios.** {len(exercicios)}{resolvidos}.\n")
-        medidas = tempos.get(arquivo.stem, {})
-        tabela.append(f"| {titulo} | {tempo(medidas.get('cpu'))} | {tempo(medidas.get('gpu'))} |")
     return "\n".join(partes + ["### Tempo para rodar cada lição\n",
-                                "Do início ao fim, com os dados completos:\n"] + tabela)
+                                "Do início ao fim, com os dados completos:\n", tabela_tempos(tempo)])
 
 
-def sincronizar_instrutores(url, ramo, verificar):
-    """Refaz o trecho gerado de ``instrutores.md``; devolve True se ele estava diferente."""
-    texto = INSTRUTORES.read_text(encoding="utf-8")
+def tabela_tempos(formato):
+    """A tabela de tempos de cada lição (CPU e GPU), lida de ``tempos.yml``."""
+    tempos = (yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) if TEMPOS.is_file() else {}) or {}
+    tabela = ["| lição | CPU | GPU |", "| --- | --- | --- |"]
+    for arquivo in licoes():
+        nb = nbformat.read(arquivo, as_version=4)
+        titulo = nb.cells[0].source.lstrip().split("\n")[0].lstrip("# ").strip()
+        medidas = tempos.get(arquivo.stem, {})
+        tabela.append(f"| {titulo} | {formato(medidas.get('cpu'))} | {formato(medidas.get('gpu'))} |")
+    return "\n".join(tabela)
+
+
+def trecho_intro(url, ramo):
+    """A tabela curta de tempos da página inicial (o hardware está na página para instrutores)."""
+    curto = lambda m: duracao(m["segundos"]) if m else "ainda não medido"
+    return tabela_tempos(curto)
+
+
+def sincronizar_pagina(pagina, trecho, verificar):
+    """Refaz o trecho gerado de ``pagina``; devolve True se ele estava diferente."""
+    texto = pagina.read_text(encoding="utf-8")
     if texto.count(MARCA_INICIO) != 1 or texto.count(MARCA_FIM) != 1:
-        raise SystemExit(f"{INSTRUTORES.name}: faltam as marcas do trecho gerado.")
+        raise SystemExit(f"{pagina.name}: faltam as marcas do trecho gerado.")
     antes, resto = texto.split(MARCA_INICIO)
     _, depois = resto.split(MARCA_FIM)
-    novo = f"{antes}{MARCA_INICIO}\n\n{trecho_instrutores(url, ramo)}\n\n{MARCA_FIM}{depois}"
+    novo = f"{antes}{MARCA_INICIO}\n\n{trecho}\n\n{MARCA_FIM}{depois}"
     if novo != texto and not verificar:
-        INSTRUTORES.write_text(novo, encoding="utf-8")
+        pagina.write_text(novo, encoding="utf-8")
     return novo != texto
 
 
@@ -208,8 +225,9 @@ def main(verificar=False):
             fora.append(caminho)
             if not verificar:
                 nbformat.write(nb, arquivo)
-    if sincronizar_instrutores(url, ramo, verificar):
-        fora.append(INSTRUTORES.name)
+    for pagina, trecho in ((INSTRUTORES, trecho_instrutores), (INTRO, trecho_intro)):
+        if sincronizar_pagina(pagina, trecho(url, ramo), verificar):
+            fora.append(pagina.name)
     if fora:
         acao = "fora de sincronia" if verificar else "atualizados"
         print(f"Arquivos {acao}: " + ", ".join(fora))
