@@ -235,9 +235,7 @@ def _ler_subconjunto():
 def _validar_tamanho(resize):
     if resize is None:
         return None
-    if isinstance(resize, bool):
-        resize = None
-    elif isinstance(resize, int):
+    if isinstance(resize, int) and not isinstance(resize, bool):
         resize = (resize, resize)
     if (not isinstance(resize, (tuple, list)) or len(resize) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in resize)):
@@ -299,11 +297,6 @@ class CarregadorDeTensores:
         return self._copia[1:]
 
 
-def carregador(X, y, batch_size, embaralhar):
-    """Atalho para ``CarregadorDeTensores(X, y, batch_size, embaralhar)``."""
-    return CarregadorDeTensores(X, y, batch_size, embaralhar)
-
-
 def load_data_fashion_mnist(batch_size, resize=None, root=RAIZ_PADRAO):
     """Carrega o Fashion-MNIST e devolve ``(train_iter, test_iter)``.
 
@@ -323,8 +316,8 @@ def load_data_fashion_mnist(batch_size, resize=None, root=RAIZ_PADRAO):
     else:
         Xtr, ytr, Xte, yte = _ler_completo(root)
     Xtr, Xte = para_tensores(Xtr, resize), para_tensores(Xte, resize)
-    return (carregador(Xtr, ytr.long(), batch_size, True),
-            carregador(Xte, yte.long(), batch_size, False))
+    return (CarregadorDeTensores(Xtr, ytr.long(), batch_size, True),
+            CarregadorDeTensores(Xte, yte.long(), batch_size, False))
 
 
 # --------------------------------------------------------------------------

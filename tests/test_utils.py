@@ -180,7 +180,7 @@ def test_batch_size_invalido(lote, erro):
         utils.load_data_fashion_mnist(lote)
 
 
-@pytest.mark.parametrize("tamanho", [0, -32, (32,), (32, 0), "32", 32.0, (32, 32, 1)])
+@pytest.mark.parametrize("tamanho", [0, -32, (32,), (32, 0), "32", 32.0, (32, 32, 1), True])
 def test_resize_invalido(tamanho):
     with pytest.raises(ValueError, match="resize deve ser"):
         utils.load_data_fashion_mnist(128, resize=tamanho)
@@ -201,7 +201,7 @@ def _pecas_de_treino():
 ])
 def test_train_validate_recusa_argumentos(mudanca, erro, trecho):
     net, trainer, loss = _pecas_de_treino()
-    dados = utils.carregador(torch.rand(8, 1, 28, 28), torch.zeros(8, dtype=torch.long), 4, False)
+    dados = utils.CarregadorDeTensores(torch.rand(8, 1, 28, 28), torch.zeros(8, dtype=torch.long), 4, False)
     args = dict(net=net, train_iter=dados, test_iter=dados, batch_size=4, trainer=trainer,
                 loss=loss, num_epochs=1)
     args.update(mudanca)
@@ -218,7 +218,7 @@ def test_media_por_amostra_com_ultimo_lote_menor():
     with torch.no_grad():
         net.weight.copy_(torch.tensor([[1.0, 0, 0], [0, 2.0, 0], [0, 0, -1.0]]))
         net.bias.zero_()
-    dados = utils.carregador(X, y, 2, False)  # lotes de 2, 2 e 1
+    dados = utils.CarregadorDeTensores(X, y, 2, False)  # lotes de 2, 2 e 1
     acc, perda = utils.evaluate_accuracy(dados, net, nn.CrossEntropyLoss())
     # Conta feita à mão: média das 5 perdas individuais, -log softmax da classe certa.
     logits = X @ net.weight.T
@@ -253,7 +253,7 @@ def test_perda_nan_para_o_treino_e_sugere_lr_menor(monkeypatch):
     net, _, loss = _pecas_de_treino()
     trainer = torch.optim.SGD(net.parameters(), lr=1e30)
     X = torch.rand(32, 1, 28, 28) * 1e6
-    dados = utils.carregador(X, torch.randint(0, 10, (32,)), 8, True)
+    dados = utils.CarregadorDeTensores(X, torch.randint(0, 10, (32,)), 8, True)
     with pytest.raises(FloatingPointError, match="taxa de aprendizado"):
         utils.train_validate(net, dados, dados, 8, trainer, loss, 3, device="cpu")
 
@@ -325,7 +325,7 @@ def test_laco_rapido_chega_aos_mesmos_pesos_que_o_laco_comum(monkeypatch):
 
 
 def test_carregador_de_tensores_guarda_uma_copia_por_dispositivo():
-    dados = utils.carregador(torch.rand(10, 1, 2, 2), torch.arange(10), 4, False)
+    dados = utils.CarregadorDeTensores(torch.rand(10, 1, 2, 2), torch.arange(10), 4, False)
     assert len(dados) == 3 and [len(y) for _, y in dados] == [4, 4, 2]
     a = dados.no_dispositivo("cpu")
     assert dados.no_dispositivo(torch.device("cpu"))[0] is a[0]
@@ -335,6 +335,6 @@ def test_avaliacao_em_lotes_grandes_da_o_mesmo_que_lote_a_lote():
     torch.manual_seed(0)
     X, y = torch.randn(2500, 1, 6, 6), torch.randint(0, 10, (2500,))
     net = nn.Sequential(nn.Flatten(), nn.Linear(36, 10))
-    nossos = utils.evaluate_accuracy(utils.carregador(X, y, 100, False), net, nn.CrossEntropyLoss())
-    lote_a_lote = utils.evaluate_accuracy(list(utils.carregador(X, y, 100, False)), net, nn.CrossEntropyLoss())
+    nossos = utils.evaluate_accuracy(utils.CarregadorDeTensores(X, y, 100, False), net, nn.CrossEntropyLoss())
+    lote_a_lote = utils.evaluate_accuracy(list(utils.CarregadorDeTensores(X, y, 100, False)), net, nn.CrossEntropyLoss())
     assert nossos[0] == lote_a_lote[0] and nossos[1] == pytest.approx(lote_a_lote[1], rel=1e-5)
