@@ -151,24 +151,33 @@ def animar_correlacao(X, K, preenchimento=0, passo=(1, 1), ms_por_quadro=1100, d
     return saida.getvalue()
 
 
-def mostrar_matrizes(matrizes, titulos, anotar=True, cmap="coolwarm", escala=0.45, lado=None):
+def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.45, lado=None):
     """Mostra matrizes lado a lado como mapas de cores, com os valores escritos se ``anotar``.
 
-    A escala de cores é simétrica em torno de zero, para que positivo e negativo
-    tenham cores opostas (vermelho e azul) e zero fique branco.
+    ``cmaps`` dá um mapa de cores por matriz (por padrão, ``"coolwarm"`` em todas).
+    Com ``"coolwarm"`` a escala é simétrica em torno de zero: positivo em vermelho,
+    negativo em azul, zero neutro. Com outros mapas (``"gray"``: 0 preto, 1 branco)
+    a escala vai do menor ao maior valor da matriz.
     """
     matrizes = [torch.as_tensor(M).detach().float() for M in matrizes]
+    cmaps = cmaps or ["coolwarm"] * len(matrizes)
     larguras = [M.shape[1] for M in matrizes]
     altura = max(M.shape[0] for M in matrizes)
     tamanho = lado or (escala * (sum(larguras) + 1.5 * len(matrizes)), escala * altura + 0.9)
     fig, eixos = plt.subplots(1, len(matrizes), figsize=tamanho,
                               gridspec_kw={"width_ratios": larguras}, squeeze=False)
-    for ax, M, titulo in zip(eixos[0], matrizes, titulos):
-        limite = max(float(M.abs().max()), 1e-6)
-        ax.imshow(M, cmap=cmap, vmin=-limite, vmax=limite)
+    for ax, M, titulo, nome in zip(eixos[0], matrizes, titulos, cmaps):
+        if nome == "coolwarm":
+            limite = max(float(M.abs().max()), 1e-6)
+            vmin, vmax = -limite, limite
+        else:
+            vmin, vmax = float(M.min()), max(float(M.max()), float(M.min()) + 1e-6)
+        imagem = ax.imshow(M, cmap=nome, vmin=vmin, vmax=vmax)
         if anotar:
             for (i, j), v in np.ndenumerate(M.numpy()):
-                ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=9)
+                r, g, b, _ = imagem.cmap(imagem.norm(v))
+                cor = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+                ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=9, color=cor)
         ax.set_title(titulo, fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
