@@ -172,7 +172,7 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.45, la
             vmin, vmax = -limite, limite
         else:
             vmin, vmax = float(M.min()), max(float(M.max()), float(M.min()) + 1e-6)
-        imagem = ax.imshow(M, cmap=nome, vmin=vmin, vmax=vmax)
+        imagem = ax.imshow(M.numpy(), cmap=nome, vmin=vmin, vmax=vmax)
         if anotar:
             for (i, j), v in np.ndenumerate(M.numpy()):
                 r, g, b, _ = imagem.cmap(imagem.norm(v))
