@@ -18,7 +18,7 @@ from torch import nn
 # --------------------------------------------------------------------------
 
 def corr2d(X, K):
-    """Correlação cruzada 2-D da entrada X (n_h × n_w) com o núcleo K (k_h × k_w)."""
+    """Correlação cruzada 2-D da entrada X (n_h×n_w) com o núcleo K (k_h×k_w)."""
     k_h, k_w = K.shape
     Y = torch.zeros((X.shape[0] - k_h + 1, X.shape[1] - k_w + 1))
     for i in range(Y.shape[0]):
@@ -28,7 +28,10 @@ def corr2d(X, K):
 
 
 class CamadaConv2D(nn.Module):
-    """Camada convolucional de um canal: Y = corr2d(X, peso) + viés, com peso e viés aprendíveis."""
+    """Camada convolucional de um canal: Y = corr2d(X, weight) + bias.
+
+    O núcleo (weight) e o viés (bias) são parâmetros aprendíveis.
+    """
 
     def __init__(self, tamanho_nucleo):
         super().__init__()
@@ -40,7 +43,7 @@ class CamadaConv2D(nn.Module):
 
 
 def conv2d_de_verdade(X, K):
-    """Convolução no sentido da matemática: a correlação cruzada com o núcleo girado 180°."""
+    """Convolução da matemática: correlação cruzada com o núcleo girado 180°."""
     return corr2d(X, torch.flip(K, dims=(0, 1)))
 
 
@@ -49,9 +52,10 @@ def conv2d_de_verdade(X, K):
 # --------------------------------------------------------------------------
 
 def corr2d_multi_in(X, K):
-    """Correlação cruzada com c_i canais: X é c_i × n_h × n_w e K é c_i × k_h × k_w.
+    """Correlação cruzada com c_i canais de entrada.
 
-    Faz uma correlação cruzada 2-D por canal e soma os c_i resultados.
+    X tem forma c_i × n_h × n_w e K, c_i × k_h × k_w. Faz uma correlação
+    cruzada 2-D por canal e soma os c_i resultados.
     """
     return sum(corr2d(x, k) for x, k in zip(X, K))
 
@@ -59,13 +63,14 @@ def corr2d_multi_in(X, K):
 def corr2d_multi_in_out(X, K):
     """Correlação cruzada com c_o canais de saída: K é c_o × c_i × k_h × k_w.
 
-    Cada um dos c_o núcleos (c_i × k_h × k_w) gera um canal de saída; empilhamos os c_o.
+    Cada um dos c_o núcleos (c_i × k_h × k_w) gera um canal de saída;
+    empilhamos os c_o canais.
     """
     return torch.stack([corr2d_multi_in(X, k) for k in K], 0)
 
 
 def corr2d_multi_in_out_1x1(X, K):
-    """Convolução 1×1 como produto de matrizes: (c_o × c_i) vezes (c_i × n_h·n_w)."""
+    """Convolução 1×1 como produto de matrizes: (c_o × c_i) @ (c_i × n_h·n_w)."""
     c_i, n_h, n_w = X.shape
     c_o = K.shape[0]
     X = X.reshape((c_i, n_h * n_w))
@@ -75,7 +80,7 @@ def corr2d_multi_in_out_1x1(X, K):
 
 
 def contar_parametros(c_i, c_o, k_h, k_w, vies=True):
-    """Número de parâmetros de uma camada convolucional: c_o·c_i·k_h·k_w pesos e c_o vieses."""
+    """Parâmetros de uma camada convolucional: c_o·c_i·k_h·k_w pesos e c_o vieses."""
     return c_o * c_i * k_h * k_w + (c_o if vies else 0)
 
 
@@ -92,15 +97,20 @@ def contar_multiplicacoes(c_i, c_o, k_h, k_w, m_h, m_w):
 # --------------------------------------------------------------------------
 
 def tamanho_saida(n, k, p=0, s=1):
-    """Tamanho da saída numa dimensão: entrada n, núcleo k, preenchimento p de cada lado, passo s."""
+    """Tamanho da saída numa dimensão.
+
+    n: entrada; k: núcleo; p: preenchimento de cada lado; s: passo.
+    """
     return (n + 2 * p - k) // s + 1
 
 
 def corr2d_passo(X, K, passo=(1, 1)):
-    """Correlação cruzada 2-D em que a janela anda passo[0] linhas e passo[1] colunas por vez."""
+    """Correlação cruzada 2-D com passo: a janela anda s_h linhas e s_w colunas."""
     k_h, k_w = K.shape
     s_h, s_w = passo
-    Y = torch.zeros(((X.shape[0] - k_h) // s_h + 1, (X.shape[1] - k_w) // s_w + 1))
+    m_h = (X.shape[0] - k_h) // s_h + 1
+    m_w = (X.shape[1] - k_w) // s_w + 1
+    Y = torch.zeros((m_h, m_w))
     for i in range(Y.shape[0]):
         for j in range(Y.shape[1]):
             Y[i, j] = (X[i * s_h:i * s_h + k_h, j * s_w:j * s_w + k_w] * K).sum()
@@ -114,7 +124,7 @@ def corr2d_passo(X, K, passo=(1, 1)):
 def _relatar(erros, nao_feito=False):
     """Imprime o veredito de um verificador: "Correto!", o que falta ou o que está errado."""
     if nao_feito:
-        print("Ainda não respondido: complete a célula do exercício e rode esta de novo.")
+        print("Ainda não respondido: complete o exercício e rode esta célula.")
     elif erros:
         print("Ainda não está certo:")
         for erro in erros:
