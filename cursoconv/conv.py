@@ -111,9 +111,10 @@ def corr2d_passo(X, K, passo=(1, 1)):
     m_h = (X.shape[0] - k_h) // s_h + 1
     m_w = (X.shape[1] - k_w) // s_w + 1
     Y = torch.zeros((m_h, m_w))
-    for i in range(Y.shape[0]):
-        for j in range(Y.shape[1]):
-            Y[i, j] = (X[i * s_h:i * s_h + k_h, j * s_w:j * s_w + k_w] * K).sum()
+    for i in range(m_h):
+        for j in range(m_w):
+            r, c = i * s_h, j * s_w  # canto superior esquerdo da janela
+            Y[i, j] = (X[r:r + k_h, c:c + k_w] * K).sum()
     return Y
 
 
