@@ -98,7 +98,8 @@ def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), rev
     x_saida = x_nucleo + k_w + 1.6
     largura = x_saida + m_w + 0.3
     altura = c_i * faixa + 0.7
-    fig, ax = plt.subplots(figsize=(0.62 * largura + 0.4, 0.62 * altura + 0.3))
+    fig, ax = plt.subplots(figsize=(0.55 * largura + 0.2, 0.55 * altura + 0.2))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
     for c in range(c_i):
         y0 = c * faixa + 0.9
         _grade(ax, Xp[c], 0, y0, janela=(i * passo[0], j * passo[1], k_h, k_w), borda_cinza=preenchimento)
