@@ -23,7 +23,9 @@ import nbformat
 import yaml
 
 RAIZ = Path(__file__).resolve().parents[1]
-MARCA_SELO = "<!-- selo-colab -->"
+# O selo é uma linha de HTML: o Markdown recusa links "data:" de imagens SVG, e o
+# HTML funciona igual no site, no Jupyter e no Colab. A linha começa pela marca.
+MARCA_SELO = '<p class="selo-colab">'
 INTRO = RAIZ / "intro.md"
 INSTRUTORES = RAIZ / "instrutores.md"
 TEMPOS = RAIZ / "ferramentas" / "tempos.yml"
@@ -76,7 +78,8 @@ def url_colab(url, ramo, caminho):
 
 
 def linha_selo(url, ramo, caminho):
-    return f"{MARCA_SELO}[![Abrir no Colab]({selo_svg()})]({url_colab(url, ramo, caminho)})"
+    return (f'{MARCA_SELO}<a href="{url_colab(url, ramo, caminho)}">'
+            f'<img src="{selo_svg()}" alt="Abrir no Colab"></a></p>')
 
 
 def licoes():

@@ -26,7 +26,7 @@ import nbformat
 
 RAIZ = Path(__file__).resolve().parents[1]
 ETIQUETA_SOLUCAO = "solucao"
-MARCA_SELO = "<!-- selo-colab -->"
+MARCA_SELO = '<p class="selo-colab">'  # a mesma de sincronizar.py
 LUGAR_DA_RESPOSTA = "# Escreva aqui a sua solução do exercício."
 AVISO = ("*Versão para o aluno: sem as soluções dos exercícios e sem as saídas. "
          "Rode as células na ordem, a começar pela de preparação.*")

@@ -66,10 +66,12 @@ def test_selo_do_colab_abre_a_propria_licao(licao):
     nb = nbformat.read(licao, as_version=4)
     titulo = nb.cells[0].source.split("\n")
     assert titulo[0].startswith("# ")
-    assert re.fullmatch(r"<!-- selo-colab -->\[!\[Abrir no Colab\]\([^)]*\)\]\((.+)\)", titulo[1]), titulo[1][:80]
-    assert titulo[1].endswith(f"]({esperado})")
+    selo = re.fullmatch(r'<p class="selo-colab"><a href="([^"]+)"><img src="data:image/svg\+xml;base64,[^"]+" '
+                        r'alt="Abrir no Colab"></a></p>', titulo[1])
+    assert selo, titulo[1][:80]
+    assert selo.group(1) == esperado
     texto = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert re.findall(r"https://colab\.research\.google\.com/[^)\s]+", texto) == [esperado]
+    assert re.findall(r"https://colab\.research\.google\.com/[^)\s\"]+", texto) == [esperado]
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def separar(nb):
                 codigo.append(celula.source)
             continue
         for linha in celula.source.split("\n"):
-            if linha.startswith("<!-- selo-colab -->") or linha == versao_aluno.AVISO:
+            if linha.startswith(versao_aluno.MARCA_SELO) or linha == versao_aluno.AVISO:
                 continue
             if cerca:
                 solucoes.append(linha)
@@ -101,7 +101,7 @@ def licao_de_exemplo():
     """Uma lição pequena com as formas de solução que o script reconhece."""
     v4 = nbformat.v4
     celulas = [
-        v4.new_markdown_cell("# Lição 9 — Exemplo\n<!-- selo-colab -->[![Abrir no Colab](x)]"
+        v4.new_markdown_cell("# Lição 9 — Exemplo\n<p class=\"selo-colab\"><a href=\"x\"><img alt=\"Abrir no Colab\"></a></p>"
                              "(https://colab.research.google.com/github/a/b/blob/main/lessons/x.ipynb)\n\nIntrodução."),
         v4.new_code_cell("print('preparação')"),
         v4.new_markdown_cell(

@@ -1,0 +1,82 @@
+"""Grava em ``figures/`` as figuras das lições 1 a 3 (PNG; animações em GIF).
+
+    python ferramentas/gerar_figuras.py            # grava em figures/
+    python ferramentas/gerar_figuras.py PASTA      # grava em outra pasta
+
+Usa as mesmas funções (``cursoconv.figuras``) e os mesmos dados das lições:
+os números das figuras são calculados por ``cursoconv.conv``, nunca digitados.
+As lições desenham as figuras de novo ao rodar; estes arquivos servem para
+quem quer usá-las fora do livro (slides, provas, o README).
+"""
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+RAIZ = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RAIZ))  # usa o cursoconv deste repositório
+
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+
+from cursoconv import conv, figuras  # noqa: E402
+
+
+def exemplos():
+    """Os dados das lições: nome da figura -> função que a desenha (figura ou bytes de GIF)."""
+    X = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
+    K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    X2 = torch.stack((X, X + 1))
+    K2 = torch.stack((K, K + 1))
+    bordas = torch.ones((6, 8))
+    bordas[:, 2:6] = 0
+    K_borda = torch.tensor([[1.0, -1.0]])
+    quadrado = torch.zeros(1, 8, 8)
+    quadrado[0, 2:6, 2:6] = 1
+    K_bordas = torch.tensor([[[[1.0, -1.0], [1.0, -1.0]]], [[[1.0, 1.0], [-1.0, -1.0]]]])
+    Y_bordas = conv.corr2d_multi_in_out(quadrado, K_bordas)
+    return {
+        "l1-correlacao.png": lambda: figuras.desenhar_correlacao(X, K),
+        "l1-animacao.gif": lambda: figuras.animar_correlacao(X, K),
+        "l1-borda.png": lambda: figuras.mostrar_matrizes(
+            [bordas, K_borda, conv.corr2d(bordas, K_borda)], ["entrada X (6×8)", "núcleo K", "saída Y (6×7)"],
+            cmaps=["gray", "coolwarm", "coolwarm"]),
+        "l1-borda-transposta.png": lambda: figuras.mostrar_matrizes(
+            [bordas.t(), K_borda, conv.corr2d(bordas.t(), K_borda)],
+            ["entrada transposta (8×6)", "núcleo K", "saída (8×5)"],
+            cmaps=["gray", "coolwarm", "coolwarm"]),
+        "l2-multi-entrada.png": lambda: figuras.desenhar_correlacao(X2, K2),
+        "l2-animacao.gif": lambda: figuras.animar_correlacao(X2, K2),
+        "l2-dois-canais.png": lambda: figuras.mostrar_matrizes(
+            [quadrado[0], Y_bordas[0], Y_bordas[1]],
+            ["entrada (8×8)", "canal de saída 0: verticais", "canal de saída 1: horizontais"],
+            cmaps=["gray", "coolwarm", "coolwarm"]),
+        "l3-preenchimento.png": lambda: figuras.desenhar_correlacao(X, K, preenchimento=1),
+        "l3-passo.png": lambda: figuras.desenhar_correlacao(X, K, posicao=(0, 1), preenchimento=1, passo=(3, 2)),
+        "l3-animacao.gif": lambda: figuras.animar_correlacao(X, K, preenchimento=1, passo=(3, 2)),
+        "l3-encolhimento.png": lambda: figuras.grafico_encolhimento(240, 5, 10, p=2),
+    }
+
+
+def gerar(destino=RAIZ / "figures"):
+    """Grava todas as figuras em ``destino`` e devolve a lista dos arquivos gravados."""
+    destino = Path(destino)
+    destino.mkdir(parents=True, exist_ok=True)
+    gravados = []
+    for nome, desenhar in exemplos().items():
+        resultado = desenhar()
+        caminho = destino / nome
+        if isinstance(resultado, bytes):
+            caminho.write_bytes(resultado)
+        else:
+            resultado.savefig(caminho, dpi=100, bbox_inches="tight", metadata={"Software": None})
+            plt.close(resultado)
+        gravados.append(caminho)
+    return gravados
+
+
+if __name__ == "__main__":
+    for caminho in gerar(*sys.argv[1:2]):
+        print(caminho.relative_to(RAIZ) if caminho.is_relative_to(RAIZ) else caminho)

@@ -1,0 +1,228 @@
+"""Testes de cursoconv.conv: as funções escritas do zero nas lições 1 a 3 contra o PyTorch."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from cursoconv import conv
+
+
+def formas_aleatorias(semente, quantas=20, maximo=9):
+    """(n_h, n_w, k_h, k_w) aleatórios com o núcleo cabendo na entrada."""
+    g = torch.Generator().manual_seed(semente)
+    for _ in range(quantas):
+        n_h, n_w = (int(v) for v in torch.randint(1, maximo + 1, (2,), generator=g))
+        yield n_h, n_w, int(torch.randint(1, n_h + 1, (1,), generator=g)), int(torch.randint(1, n_w + 1, (1,), generator=g))
+
+
+# ---------------------------------------------------------------- lição 1
+
+def test_corr2d_exemplo_do_livro():
+    X = torch.arange(9.0).reshape(3, 3)
+    K = torch.arange(4.0).reshape(2, 2)
+    assert conv.corr2d(X, K).tolist() == [[19.0, 25.0], [37.0, 43.0]]
+
+
+@pytest.mark.parametrize("semente", range(3))
+def test_corr2d_igual_ao_pytorch_em_formas_aleatorias(semente):
+    g = torch.Generator().manual_seed(100 + semente)
+    for n_h, n_w, k_h, k_w in formas_aleatorias(semente):
+        X, K = torch.randn((n_h, n_w), generator=g), torch.randn((k_h, k_w), generator=g)
+        esperado = F.conv2d(X.reshape(1, 1, n_h, n_w), K.reshape(1, 1, k_h, k_w))[0, 0]
+        obtido = conv.corr2d(X, K)
+        assert obtido.shape == (n_h - k_h + 1, n_w - k_w + 1)
+        torch.testing.assert_close(obtido, esperado, atol=1e-5, rtol=1e-5)
+
+
+def test_bordas_verticais_e_transposta():
+    X = torch.ones((6, 8))
+    X[:, 2:6] = 0
+    K = torch.tensor([[1.0, -1.0]])
+    Y = conv.corr2d(X, K)
+    assert Y.shape == (6, 7)
+    assert Y[:, 1].eq(1).all() and Y[:, 5].eq(-1).all() and Y.abs().sum() == 12
+    assert conv.corr2d(X.t(), K).shape == (8, 5)
+    assert conv.corr2d(X.t(), K).abs().max() == 0
+
+
+def test_conv2d_de_verdade_igual_ao_numpy_e_ao_nucleo_girado():
+    g = torch.Generator().manual_seed(0)
+    x, k = torch.randn((1, 9), generator=g), torch.randn((1, 4), generator=g)
+    np.testing.assert_allclose(conv.conv2d_de_verdade(x, k)[0].numpy(),
+                               np.convolve(x[0].numpy(), k[0].numpy(), mode="valid"), atol=1e-5)
+    X, K = torch.randn((5, 6), generator=g), torch.randn((3, 2), generator=g)
+    esperado = F.conv2d(X.reshape(1, 1, 5, 6), K.flip(0, 1).reshape(1, 1, 3, 2))[0, 0]
+    torch.testing.assert_close(conv.conv2d_de_verdade(X, K), esperado, atol=1e-5, rtol=1e-5)
+    assert not torch.allclose(conv.conv2d_de_verdade(X, K), conv.corr2d(X, K))
+
+
+def test_camada_conv2d_tem_parametros_e_aprende_o_detector_de_bordas():
+    torch.manual_seed(0)
+    camada = conv.CamadaConv2D((1, 2))
+    nomes = dict(camada.named_parameters())
+    assert set(nomes) == {"weight", "bias"}
+    assert nomes["weight"].shape == (1, 2) and nomes["bias"].shape == (1,)
+    X = torch.ones((6, 8))
+    X[:, 2:6] = 0
+    Y = conv.corr2d(X, torch.tensor([[1.0, -1.0]]))
+    torch.testing.assert_close(camada(X), conv.corr2d(X, camada.weight) + camada.bias)
+    for _ in range(60):
+        perda = ((camada(X) - Y) ** 2).sum()
+        camada.zero_grad()
+        perda.backward()
+        with torch.no_grad():
+            for p in camada.parameters():
+                p -= 0.01 * p.grad
+    torch.testing.assert_close(camada.weight.detach(), torch.tensor([[1.0, -1.0]]), atol=0.02, rtol=0)
+    assert abs(camada.bias.item()) < 0.02
+
+
+# ---------------------------------------------------------------- lição 2
+
+def test_corr2d_multi_in_exemplo_56():
+    X = torch.stack((torch.arange(9.0).reshape(3, 3), torch.arange(1.0, 10.0).reshape(3, 3)))
+    K = torch.stack((torch.arange(4.0).reshape(2, 2), torch.arange(1.0, 5.0).reshape(2, 2)))
+    assert conv.corr2d_multi_in(X, K).tolist() == [[56.0, 72.0], [104.0, 120.0]]
+
+
+@pytest.mark.parametrize("semente", range(3))
+def test_multi_in_out_igual_ao_nn_conv2d(semente):
+    g = torch.Generator().manual_seed(200 + semente)
+    torch.manual_seed(semente)
+    for n_h, n_w, k_h, k_w in formas_aleatorias(semente, quantas=8):
+        c_i, c_o = (int(v) for v in torch.randint(1, 5, (2,), generator=g))
+        camada = nn.Conv2d(c_i, c_o, (k_h, k_w))
+        X = torch.randn((c_i, n_h, n_w), generator=g)
+        with torch.no_grad():
+            esperado = camada(X.unsqueeze(0))[0]
+            obtido = conv.corr2d_multi_in_out(X, camada.weight) + camada.bias.reshape(-1, 1, 1)
+            torch.testing.assert_close(obtido, esperado, atol=1e-4, rtol=1e-4)
+            torch.testing.assert_close(conv.corr2d_multi_in(X, camada.weight[0]),
+                                       F.conv2d(X.unsqueeze(0), camada.weight[:1])[0, 0], atol=1e-4, rtol=1e-4)
+
+
+def test_convolucao_1x1_e_produto_de_matrizes():
+    g = torch.Generator().manual_seed(5)
+    X, K = torch.randn((4, 5, 6), generator=g), torch.randn((3, 4, 1, 1), generator=g)
+    Y = conv.corr2d_multi_in_out_1x1(X, K)
+    assert Y.shape == (3, 5, 6)
+    torch.testing.assert_close(Y, conv.corr2d_multi_in_out(X, K), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(Y, F.conv2d(X.unsqueeze(0), K)[0], atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("c_i, c_o, k_h, k_w, n, vies", [
+    (1, 6, 5, 5, 32, True), (6, 16, 5, 5, 28, True), (3, 64, 7, 7, 20, False), (4, 3, 1, 3, 9, True)])
+def test_contagens_batem_com_o_pytorch(c_i, c_o, k_h, k_w, n, vies):
+    camada = nn.Conv2d(c_i, c_o, (k_h, k_w), bias=vies)
+    assert conv.contar_parametros(c_i, c_o, k_h, k_w, vies=vies) == sum(p.numel() for p in camada.parameters())
+    with FlopCounterMode(display=False) as contador:
+        saida = camada(torch.zeros(1, c_i, n, n))
+    m_h, m_w = saida.shape[-2:]
+    assert conv.contar_multiplicacoes(c_i, c_o, k_h, k_w, m_h, m_w) * 2 == contador.get_total_flops()
+
+
+# ---------------------------------------------------------------- lição 3
+
+def test_tamanho_saida_em_muitas_configuracoes():
+    g = torch.Generator().manual_seed(7)
+    testadas = 0
+    for _ in range(400):
+        n_h, n_w, p_h, p_w, s_h, s_w = (int(v) for v in torch.randint(0, 6, (6,), generator=g))
+        n_h, n_w, s_h, s_w = n_h * 5 + 1, n_w * 5 + 1, s_h + 1, s_w + 1
+        k_h = int(torch.randint(1, n_h + 2 * p_h + 1, (1,), generator=g))
+        k_w = int(torch.randint(1, n_w + 2 * p_w + 1, (1,), generator=g))
+        camada = nn.Conv2d(1, 1, (k_h, k_w), padding=(p_h, p_w), stride=(s_h, s_w))
+        forma = camada(torch.zeros(1, 1, n_h, n_w)).shape[-2:]
+        assert tuple(forma) == (conv.tamanho_saida(n_h, k_h, p_h, s_h), conv.tamanho_saida(n_w, k_w, p_w, s_w))
+        testadas += 1
+    assert testadas == 400
+
+
+def test_exemplos_classicos_de_tamanho():
+    assert conv.tamanho_saida(8, 3, 1, 2) == 4
+    assert (conv.tamanho_saida(8, 3, 0, 3), conv.tamanho_saida(8, 5, 1, 4)) == (2, 2)
+    lado = 240
+    for _ in range(10):
+        lado = conv.tamanho_saida(lado, 5)
+    assert lado == 200
+
+
+@pytest.mark.parametrize("semente", range(3))
+def test_corr2d_passo_igual_ao_pytorch(semente):
+    g = torch.Generator().manual_seed(300 + semente)
+    for n_h, n_w, k_h, k_w in formas_aleatorias(semente, quantas=10):
+        s = tuple(int(v) for v in torch.randint(1, 4, (2,), generator=g))
+        X, K = torch.randn((n_h, n_w), generator=g), torch.randn((k_h, k_w), generator=g)
+        esperado = F.conv2d(X.reshape(1, 1, n_h, n_w), K.reshape(1, 1, k_h, k_w), stride=s)[0, 0]
+        torch.testing.assert_close(conv.corr2d_passo(X, K, s), esperado, atol=1e-5, rtol=1e-5)
+
+
+def test_exemplo_do_passo_3_2():
+    X = F.pad(torch.arange(9.0).reshape(3, 3), (1, 1, 1, 1))
+    assert conv.corr2d_passo(X, torch.arange(4.0).reshape(2, 2), (3, 2)).tolist() == [[0.0, 8.0], [6.0, 8.0]]
+
+
+# ---------------------------------------------------------------- verificadores dos exercícios
+
+def corr2d_rapida(X, K):
+    k_h, k_w = K.shape
+    m_h, m_w = X.shape[0] - k_h + 1, X.shape[1] - k_w + 1
+    Y = torch.zeros((m_h, m_w))
+    for a in range(k_h):
+        for b in range(k_w):
+            Y += K[a, b] * X[a:a + m_h, b:b + m_w]
+    return Y
+
+
+def corr2d_matricial(X, K):
+    c_o, c_i, k_h, k_w = K.shape
+    m_h, m_w = X.shape[1] - k_h + 1, X.shape[2] - k_w + 1
+    return (K.reshape(c_o, -1) @ F.unfold(X.unsqueeze(0), (k_h, k_w))[0]).reshape(c_o, m_h, m_w)
+
+
+CASOS = [
+    # (verificador, resposta certa, resposta errada, resposta não feita)
+    (conv.verificar_borda_horizontal, torch.tensor([[1.0], [-1.0]]), torch.tensor([[1.0, -1.0]]), None),
+    (conv.verificar_borda_horizontal, torch.tensor([[-2.0], [2.0]]), torch.tensor([[1.0], [1.0]]), None),
+    (conv.verificar_corr2d_rapida, corr2d_rapida, conv.conv2d_de_verdade, lambda X, K: None),
+    (conv.verificar_pesos_cinza, torch.tensor([0.299, 0.587, 0.114]).reshape(1, 3, 1, 1),
+     torch.full((1, 3, 1, 1), 1 / 3), None),
+    (conv.verificar_pesos_cinza, torch.tensor([0.299, 0.587, 0.114]).reshape(1, 3, 1, 1),
+     torch.tensor([0.299, 0.587, 0.114]), None),
+    (conv.verificar_corr2d_matricial, corr2d_matricial, lambda X, K: conv.corr2d_multi_in_out(X, K).flip(-1),
+     lambda X, K: None),
+    (conv.verificar_tamanho_saida_dilatacao, lambda n, k, p=0, s=1, d=1: (n + 2 * p - d * (k - 1) - 1) // s + 1,
+     lambda n, k, p=0, s=1, d=1: conv.tamanho_saida(n, k, p, s), lambda *a: None),
+]
+
+
+@pytest.mark.parametrize("verificador, certa, errada, nao_feita", CASOS,
+                         ids=lambda v: getattr(v, "__name__", None))
+def test_verificadores(capsys, verificador, certa, errada, nao_feita):
+    verificador(certa)
+    assert capsys.readouterr().out.strip() == "Correto!"
+    verificador(errada)
+    saida = capsys.readouterr().out
+    assert saida.startswith("Ainda não está certo:") and "\n - " in saida
+    verificador(nao_feita)
+    assert capsys.readouterr().out.startswith("Ainda não respondido")
+
+
+def test_verificador_da_metade(capsys):
+    for certa in [(3, 1, 2), (4, 1, 2), (2, 0, 2)]:
+        conv.verificar_metade(*certa)
+        assert capsys.readouterr().out.strip() == "Correto!"
+    for errada in [(3, 1, 1), (5, 0, 2), (1, 0, 2), (3, 40, 2)]:
+        conv.verificar_metade(*errada)
+        assert capsys.readouterr().out.startswith("Ainda não está certo:")
+    conv.verificar_metade(None, None, None)
+    assert capsys.readouterr().out.startswith("Ainda não respondido")
+
+
+def test_verificador_relata_excecao_da_resposta(capsys):
+    def quebrada(X, K):
+        raise ValueError("ops")
+    conv.verificar_corr2d_rapida(lambda X, K: quebrada(X, K) if X.shape != (2, 2) else torch.zeros(2, 2))
+    assert "levantou ValueError: ops" in capsys.readouterr().out
