@@ -61,7 +61,12 @@ def url_colab(url, ramo, caminho):
 
 
 def linha_selo(url, ramo, caminho):
-    return f"{MARCA_SELO}[![Abrir no Colab]({selo_svg()})]({url_colab(url, ramo, caminho)})"
+    # HTML e não Markdown: o Markdown do site (markdown-it) recusa imagens
+    # "data:image/svg+xml" e mostraria o texto do selo em vez da imagem. A marca
+    # vai no fim: uma linha que começa por um comentário HTML vira um bloco de
+    # HTML cru. O Colab e o Jupyter mostram o selo do mesmo jeito.
+    return (f'<a href="{url_colab(url, ramo, caminho)}"><img src="{selo_svg()}" alt="Abrir no Colab"></a> '
+            f"{MARCA_SELO}")
 
 
 def licoes():
@@ -74,7 +79,7 @@ def sincronizar(nb, caminho, url, ramo):
     titulo = nb.cells[0]
     if titulo.cell_type != "markdown" or not titulo.source.lstrip().startswith("# "):
         raise SystemExit(f"{caminho}: a primeira célula deve ser de texto e começar pelo título '# ...'.")
-    linhas = [l for l in titulo.source.split("\n") if not l.startswith(MARCA_SELO)]
+    linhas = [l for l in titulo.source.split("\n") if MARCA_SELO not in l]
     linhas.insert(1, linha_selo(url, ramo, caminho))
     novo = "\n".join(linhas)
     if novo != titulo.source:
