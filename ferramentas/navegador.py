@@ -95,17 +95,18 @@ _INSPECAO = r"""
   const formulas = [...document.querySelectorAll("span.math, div.math")];
   const semCodigo = artigo.cloneNode(true);
   semCodigo.querySelectorAll("pre, code, mjx-container, script, style, .highlight").forEach(e => e.remove());
-  const textoPuro = semCodigo.textContent;
-  const tex = textoPuro.match(/\\[()\[\]]|\$\$|\\[A-Za-z]{2,}/g) || [];
+  const tex = semCodigo.textContent.match(/\\[()\[\]]|\$\$|\\[A-Za-z]{2,}/g) || [];
   const imagens = [...document.images].map(img => ({
     src: img.currentSrc || img.src, alt: (img.getAttribute("alt") || "").trim(),
     carregada: img.complete && img.naturalWidth > 0}));
   const links = [...document.querySelectorAll("a[href]")].map(a => a.href);
   const titulos = [...artigo.querySelectorAll("h1, h2, h3, h4, h5, h6")]
       .map(h => ({nivel: +h.tagName[1], texto: h.textContent.replace(/[#¶]\s*$/, "").trim()}));
-  const visivel = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
+  // A interface: tudo fora do texto da página, mais os botões que o tema põe dentro dele.
+  const daInterface = e => !artigo.contains(e) || e.closest(".copybtn, .toggle-button, a.headerlink");
   const atributos = [];
   for (const e of document.querySelectorAll("[title], [aria-label], [placeholder], [alt], [data-tooltip]")) {
+    if (!daInterface(e)) continue;
     for (const nome of ["title", "aria-label", "placeholder", "alt", "data-tooltip"]) {
       const v = e.getAttribute(nome);
       if (v) atributos.push(v);
@@ -119,7 +120,7 @@ _INSPECAO = r"""
     erros_tex: document.querySelectorAll("mjx-merror, [data-mjx-error]").length,
     tex_cru: tex,
     imagens, links, titulos, atributos,
-    texto_interface: document.body.innerText,
+    texto_interface: document.body.innerText.replace(artigo.innerText, " "),
   };
 }
 """
