@@ -7,6 +7,9 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz duas coisas:
   registro PyPI, instalado pelo ``requirements.txt``). A cópia vai para a pasta
   ``mathjax/`` na raiz de cada site montado (HTML e página única), fora de
   ``_static/``, e nada dela fica no repositório.
+- **Bibliografia em português.** O estilo ``curso`` é o ``alpha`` do pybtex com
+  "e" no lugar de "and" entre os autores (``bibtex_default_style: curso``); o
+  estilo de citação ``autor_ano`` faz o mesmo no texto ("Dumoulin e Visin [2016]").
 - **Interface em português.** As mensagens da interface que os temas não
   traduzem para pt_BR ficam em ``locales/pt_BR/LC_MESSAGES``: o catálogo
   ``sphinx.po`` o próprio Sphinx compila (``locale_dirs``); o ``booktheme.po``
@@ -14,13 +17,20 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz duas coisas:
   mensagens do botão de copiar código ganham a versão em português.
 """
 import gettext
+from dataclasses import dataclass, field
 import importlib.util
 import shutil
 from pathlib import Path
 
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.alpha import Style as AlphaStyle
+from pybtex.style.template import names, sentence
+import sphinxcontrib.bibtex.plugin
 from sphinx import locale
 from sphinx.errors import ExtensionError
 from sphinx.util.i18n import CatalogRepository
+from sphinxcontrib.bibtex.style.referencing import PersonStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
 PASTA_MATHJAX = "mathjax"  # na raiz do site montado
 SCRIPT_MATHJAX = "tex-chtml.js"  # entrada TeX, saída em HTML e CSS
@@ -104,7 +114,25 @@ def _sem_scripts_repetidos(app, pagename, templatename, context, doctree):
     context["script_files"] = unicos
 
 
+class EstiloCurso(AlphaStyle):
+    """O estilo ``alpha`` do pybtex, com os nomes dos autores ligados por "e"."""
+
+    def format_names(self, role, as_sentence=True):
+        nomes = names(role, sep=", ", sep2=" e ", last_sep=" e ")
+        return sentence[nomes] if as_sentence else nomes
+
+
+@dataclass
+class CitacaoAutorAno(AuthorYearReferenceStyle):
+    """As citações ``author_year`` do sphinxcontrib-bibtex, com "e" entre dois autores."""
+
+    person: PersonStyle = field(default_factory=lambda: PersonStyle(sep2=" e ", last_sep=" e "))
+
+
 def setup(app):
+    register_plugin("pybtex.style.formatting", "curso", EstiloCurso)
+    sphinxcontrib.bibtex.plugin.register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "autor_ano", CitacaoAutorAno)
     app.connect("config-inited", _usar_mathjax_local)
     app.connect("builder-inited", _copiar_mathjax)
     _compilar_traducoes(app)
