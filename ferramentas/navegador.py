@@ -7,6 +7,7 @@ requisição para fora é bloqueada e anotada: o livro tem de funcionar sem rede
 import contextlib
 import functools
 import http.server
+import os
 import threading
 from urllib.parse import urlsplit
 
@@ -39,6 +40,9 @@ def servir(pasta):
 
 def abrir_chromium(playwright):
     """O Chromium do Debian, sem janela e sem nenhuma conexão própria (atualizações, sincronia)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        raise RuntimeError(f"Não achei o Chromium em {CHROMIUM}. Instale-o com `make chromium` "
+                           "(apt-get install chromium, no Debian ou Ubuntu).")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGUMENTOS)
 
 

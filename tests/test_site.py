@@ -329,6 +329,8 @@ def test_busca_acha_palavras_das_licoes(chromium, site):
             achadas = {urlsplit(h).path.lstrip("/").removesuffix(".html")
                        for h in resultados.evaluate_all("els => els.map(a => a.href)")}
             resumo = pagina.locator("#search-results p.search-summary").inner_text()
+            CAPTURAS.mkdir(parents=True, exist_ok=True)
+            pagina.screenshot(path=str(CAPTURAS / f"busca-{palavra}.png"))
             assert set(esperadas) <= achadas, f"busca por {palavra!r}: {resumo}; achou {sorted(achadas)}"
             assert "encontrada" in resumo
             assert registro.problemas() == []
