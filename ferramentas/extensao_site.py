@@ -1,6 +1,6 @@
 """Extensão do Sphinx que deixa o site do livro completo sem rede e em português.
 
-O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz duas coisas:
+O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas:
 
 - **MathJax sem rede.** O Sphinx buscaria o MathJax numa CDN; aqui o livro serve
   a sua própria cópia, a do pacote ``django-static-mathjax`` (MathJax 3 do
