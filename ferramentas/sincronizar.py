@@ -92,7 +92,7 @@ def sincronizar(nb, caminho, url, ramo):
     titulo = nb.cells[0]
     if titulo.cell_type != "markdown" or not titulo.source.lstrip().startswith("# "):
         raise SystemExit(f"{caminho}: a primeira célula deve ser de texto e começar pelo título '# ...'.")
-    linhas = [l for l in titulo.source.split("\n") if not l.startswith(MARCA_SELO)]
+    linhas = [l for l in titulo.source.split("\n") if MARCA_SELO not in l]
     linhas.insert(1, linha_selo(url, ramo, caminho))
     novo = "\n".join(linhas)
     if novo != titulo.source:

@@ -7,6 +7,8 @@ import gzip
 import hashlib
 import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,26 @@ os.environ.setdefault("CURSO_RAPIDO", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 RAIZ = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RAIZ / "ferramentas"))  # navegador.py e apostila.py, para os testes do site
+
+
+@pytest.fixture(scope="session")
+def livro(tmp_path_factory):
+    """O livro montado uma só vez por sessão, com avisos tratados como erros (-W).
+
+    Devolve a pasta ``_build``, com o site (``html``) e a página única da apostila
+    (``singlehtml``).
+    """
+    destino = tmp_path_factory.mktemp("livro")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    for construtor in ("html", "singlehtml"):
+        r = subprocess.run([str(jb), "build", str(RAIZ), "--all", "-W", "--keep-going",
+                            "--builder", construtor, "--path-output", str(destino)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            pytest.fail(f"o livro ({construtor}) não montou sem avisos:\n"
+                        + r.stdout[-4000:] + r.stderr[-4000:], pytrace=False)
+    return destino / "_build"
 
 
 def _idx(array):
