@@ -1,10 +1,12 @@
-"""Grava em ``figures/`` as figuras das lições 1 a 3 (PNG; animações em GIF).
+"""Grava em ``figures/`` as figuras das lições 1 a 4 que não dependem de treino (PNG; animações em GIF).
 
     python ferramentas/gerar_figuras.py            # grava em figures/
     python ferramentas/gerar_figuras.py PASTA      # grava em outra pasta
 
-Usa as mesmas funções (``cursoconv.figuras``) e os mesmos dados das lições:
-os números das figuras são calculados por ``cursoconv.conv``, nunca digitados.
+Usa as mesmas funções (``cursoconv.figuras`` e ``cursoconv.lenet``) e os mesmos
+dados das lições: os números das figuras são calculados por ``cursoconv.conv``
+ou medidos nos modelos, nunca digitados. As figuras da lição 4 que dependem do
+treino (curvas, filtros, matriz de confusão) ficam só na lição.
 As lições desenham as figuras de novo ao rodar; estes arquivos servem para
 quem quer usá-las fora do livro (slides, provas, o README).
 """
@@ -21,7 +23,7 @@ sys.path.insert(0, str(RAIZ))  # usa o cursoconv deste repositório
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
-from cursoconv import conv, figuras  # noqa: E402
+from cursoconv import conv, figuras, lenet  # noqa: E402
 
 
 def exemplos():
@@ -57,6 +59,10 @@ def exemplos():
         "l3-passo.png": lambda: figuras.desenhar_correlacao(X, K, posicao=(0, 1), preenchimento=1, passo=(3, 2)),
         "l3-animacao.gif": lambda: figuras.animar_correlacao(X, K, preenchimento=1, passo=(3, 2)),
         "l3-encolhimento.png": lambda: figuras.grafico_encolhimento(240, 5, 10, p=2),
+        "l4-lenet5-classica.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_classica(),
+                                                                     titulo="LeNet-5 clássica"),
+        "l4-lenet5-variante.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_variante(),
+                                                                     titulo="LeNet-5 sem subamostragem"),
     }
 
 
