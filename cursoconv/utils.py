@@ -434,12 +434,14 @@ def _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo, soma_l, a
     from tqdm.auto import tqdm
     soma_l.zero_()  # zerados no lugar: o grafo CUDA guarda o endereço destes tensores
     acertos.zero_()
-    barra = {} if barra else {"disable": True}  # sem disable=False, a variável TQDM_DISABLE vale
+    # TQDM_DISABLE=1 desliga as barras (ferramentas/executar.py e os testes usam): no Jupyter,
+    # a barra do tqdm.auto é um widget e não lê essa variável sozinha.
+    desligada = not barra or os.environ.get("TQDM_DISABLE", "").lower() in ("1", "true")
     n = 0
     if rapido and isinstance(train_iter, CarregadorDeTensores):
         X, y = train_iter.no_dispositivo(dispositivo)
         ordem = train_iter.ordem().to(dispositivo)
-        for indices in tqdm(ordem.split(train_iter.batch_size), desc=descricao, leave=False, **barra):
+        for indices in tqdm(ordem.split(train_iter.batch_size), desc=descricao, leave=False, disable=desligada):
             if grafo is not None and not grafo.falhou and len(indices) == train_iter.batch_size:
                 try:
                     grafo.executar(net, trainer, loss, X, y, indices, soma_l, acertos)
@@ -454,7 +456,7 @@ def _epoca(net, train_iter, trainer, loss, dispositivo, rapido, grafo, soma_l, a
             _passo(net, trainer, loss, X.index_select(0, indices), y.index_select(0, indices), soma_l, acertos)
             n += len(indices)
     else:
-        for X, y in tqdm(train_iter, desc=descricao, leave=False, **barra):
+        for X, y in tqdm(train_iter, desc=descricao, leave=False, disable=desligada):
             X, y = X.to(dispositivo, non_blocking=True), y.to(dispositivo, non_blocking=True)
             _passo(net, trainer, loss, X, y, soma_l, acertos)
             n += y.shape[0]

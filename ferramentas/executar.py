@@ -37,6 +37,8 @@ CABECALHO_TEMPOS = """\
 def executar(caminho, limite=1800):
     caminho = Path(caminho)
     nb = nbformat.read(caminho, as_version=4)
+    # Estado de widgets de uma execução anterior não vale para esta (e faria o site buscar o require.js).
+    nb.metadata.pop("widgets", None)
     inicio = time.perf_counter()
     NotebookClient(nb, timeout=limite, kernel_name="python3",
                    resources={"metadata": {"path": str(caminho.parent)}}).execute()

@@ -102,4 +102,4 @@ def test_gerar_figuras_grava_todos_os_arquivos(tmp_path):
         cabecalho = caminho.read_bytes()[:8]
         assert cabecalho.startswith(b"GIF89a" if caminho.suffix == ".gif" else b"\x89PNG")
     # As figuras guardadas no repositório são as mesmas (mesmos nomes) que o script gera.
-    assert {p.name for p in (RAIZ / "figures").glob("l[123]-*")} == set(modulo.exemplos())
+    assert {p.name for p in (RAIZ / "figures").glob("l[0-9]-*")} == set(modulo.exemplos())

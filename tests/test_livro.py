@@ -45,6 +45,16 @@ def test_celulas_ignoradas_pelo_nbval_dizem_por_que(licao):
 
 
 @pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)
+def test_saidas_guardadas_sem_widgets(licao):
+    """Widgets guardados fariam o site buscar o require.js fora (e não funcionam sem kernel)."""
+    nb = nbformat.read(licao, as_version=4)
+    assert "widgets" not in nb.metadata
+    for i, celula in enumerate(nb.cells):
+        for saida in celula.get("outputs", []):
+            assert not any("widget" in tipo for tipo in saida.get("data", {})), f"célula {i} guardou um widget"
+
+
+@pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)
 def test_licao_abre_e_fecha_do_mesmo_jeito(licao):
     nb = nbformat.read(licao, as_version=4)
     textos = [c.source for c in nb.cells if c.cell_type == "markdown"]
