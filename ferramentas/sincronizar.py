@@ -82,6 +82,11 @@ def linha_selo(url, ramo, caminho):
             f'<img src="{selo_svg()}" alt="Abrir no Colab"></a></p>')
 
 
+def titulo_da_licao(nb):
+    """O título da lição: a primeira linha da primeira célula, sem o '# '."""
+    return nb.cells[0].source.lstrip().split("\n")[0].lstrip("# ").strip()
+
+
 def licoes():
     return sorted((RAIZ / "lessons").glob("*.ipynb"))
 
@@ -162,7 +167,7 @@ def trecho_instrutores(url, ramo):
     for arquivo in licoes():
         nb = nbformat.read(arquivo, as_version=4)
         caminho = arquivo.relative_to(RAIZ).as_posix()
-        titulo = nb.cells[0].source.lstrip().split("\n")[0].lstrip("# ").strip()
+        titulo = titulo_da_licao(nb)
         textos = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         exercicios = re.findall(r"^[ \t]*(?::{3,}|`{3,})\{exercise(?:-start)?\}", textos, re.MULTILINE)
         em_codigo = sum("solucao" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code")
@@ -193,7 +198,7 @@ def tabela_tempos(formato):
     tabela = ["| lição | CPU | GPU |", "| --- | --- | --- |"]
     for arquivo in licoes():
         nb = nbformat.read(arquivo, as_version=4)
-        titulo = nb.cells[0].source.lstrip().split("\n")[0].lstrip("# ").strip()
+        titulo = titulo_da_licao(nb)
         medidas = tempos.get(arquivo.stem, {})
         tabela.append(f"| {titulo} | {formato(medidas.get('cpu'))} | {formato(medidas.get('gpu'))} |")
     return "\n".join(tabela)

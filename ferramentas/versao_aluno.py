@@ -24,9 +24,10 @@ from pathlib import Path
 
 import nbformat
 
+from sincronizar import MARCA_SELO  # a linha do selo do Colab começa por ela
+
 RAIZ = Path(__file__).resolve().parents[1]
 ETIQUETA_SOLUCAO = "solucao"
-MARCA_SELO = '<p class="selo-colab">'  # a mesma de sincronizar.py
 LUGAR_DA_RESPOSTA = "# Escreva aqui a sua solução do exercício."
 AVISO = ("*Versão para o aluno: sem as soluções dos exercícios e sem as saídas. "
          "Rode as células na ordem, a começar pela de preparação.*")
