@@ -1,7 +1,7 @@
 """Compara o laço de treino da aula original com o de ``cursoconv.utils``.
 
 Os dois rodam no mesmo processo, no mesmo dispositivo, com os mesmos dados, o
-mesmo modelo (a variante da LeNet-5 da lição 4) e as mesmas configurações
+mesmo modelo (a variante da LeNet-5 da lição 5) e as mesmas configurações
 (SGD, lr 0,1, weight decay 1e-6, lote 128, imagens 32×32). Imprime o tempo de
 cada época (treino mais avaliação no teste), a razão entre as médias e as
 acurácias finais; confere também que o laço rápido dá os mesmos pesos que um

@@ -1,4 +1,4 @@
-"""A LeNet-5 da lição 4: os dois modelos, a tabela de camadas e as figuras.
+"""A LeNet-5 da lição 5: os dois modelos, a tabela de camadas e as figuras.
 
 ``lenet5_variante`` é a rede da aula original (C1, C3 e C5 sem subamostragem);
 ``lenet5_classica`` é a de LeCun et al. (1998), com as camadas S2 e S4.

@@ -5,7 +5,7 @@
 
 Usa as mesmas funções (``cursoconv.figuras`` e ``cursoconv.lenet``) e os mesmos
 dados das lições: os números das figuras são calculados por ``cursoconv.conv``
-ou medidos nos modelos, nunca digitados. As figuras da lição 4 que dependem do
+ou medidos nos modelos, nunca digitados. As figuras da lição 5 que dependem do
 treino (curvas, filtros, matriz de confusão) ficam só na lição.
 As lições desenham as figuras de novo ao rodar; estes arquivos servem para
 quem quer usá-las fora do livro (slides, provas, o README).
@@ -59,9 +59,9 @@ def exemplos():
         "l3-passo.png": lambda: figuras.desenhar_correlacao(X, K, posicao=(0, 1), preenchimento=1, passo=(3, 2)),
         "l3-animacao.gif": lambda: figuras.animar_correlacao(X, K, preenchimento=1, passo=(3, 2)),
         "l3-encolhimento.png": lambda: figuras.grafico_encolhimento(240, 5, 10, p=2),
-        "l4-lenet5-classica.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_classica(),
+        "l5-lenet5-classica.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_classica(),
                                                                      titulo="LeNet-5 clássica"),
-        "l4-lenet5-variante.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_variante(),
+        "l5-lenet5-variante.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_variante(),
                                                                      titulo="LeNet-5 sem subamostragem"),
     }
 
