@@ -1,4 +1,4 @@
-"""A camada convolucional escrita do zero: as funções das lições 1 a 3.
+"""A camada convolucional escrita do zero: as funções das lições 1 a 4.
 
 Cada função aparece numa lição logo depois da fórmula que ela implementa; um
 teste garante que o código mostrado nos notebooks é idêntico ao deste módulo.
@@ -116,6 +116,55 @@ def corr2d_passo(X, K, passo=(1, 1)):
             r, c = i * s_h, j * s_w  # canto superior esquerdo da janela
             Y[i, j] = (X[r:r + k_h, c:c + k_w] * K).sum()
     return Y
+
+
+# --------------------------------------------------------------------------
+# Lição 4: agrupamento (pooling)
+# --------------------------------------------------------------------------
+
+def pool2d(X, tamanho, modo="max"):
+    """Agrupamento 2-D de X (n_h×n_w) com janela tamanho = (k_h, k_w), passo 1 e sem preenchimento.
+
+    modo="max" guarda o maior valor de cada janela; modo="media", a média.
+    """
+    if modo not in ("max", "media"):
+        raise ValueError(f'modo deve ser "max" ou "media", e não {modo!r}.')
+    k_h, k_w = tamanho
+    Y = torch.zeros((X.shape[0] - k_h + 1, X.shape[1] - k_w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            janela = X[i:i + k_h, j:j + k_w]
+            Y[i, j] = janela.max() if modo == "max" else janela.mean()
+    return Y
+
+
+def pool2d_passo(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
+    """Agrupamento 2-D com preenchimento e passo; sem passo, ele é o tamanho da janela.
+
+    O máximo preenche com -inf (a moldura nunca vence); a média preenche com
+    zeros e divide pelo tamanho da janela inteira, como o PyTorch faz por padrão.
+    """
+    if modo not in ("max", "media"):
+        raise ValueError(f'modo deve ser "max" ou "media", e não {modo!r}.')
+    k_h, k_w = tamanho
+    p_h, p_w = preenchimento
+    s_h, s_w = tamanho if passo is None else passo
+    moldura = float("-inf") if modo == "max" else 0.0
+    X = F.pad(X, (p_w, p_w, p_h, p_h), value=moldura)
+    m_h = (X.shape[0] - k_h) // s_h + 1
+    m_w = (X.shape[1] - k_w) // s_w + 1
+    Y = torch.zeros((m_h, m_w))
+    for i in range(m_h):
+        for j in range(m_w):
+            r, c = i * s_h, j * s_w  # canto superior esquerdo da janela
+            janela = X[r:r + k_h, c:c + k_w]
+            Y[i, j] = janela.max() if modo == "max" else janela.mean()
+    return Y
+
+
+def pool2d_canais(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
+    """Agrupamento de cada canal de X (c × n_h × n_w) em separado: c canais entram, c canais saem."""
+    return torch.stack([pool2d_passo(x, tamanho, preenchimento, passo, modo) for x in X])
 
 
 # --------------------------------------------------------------------------
