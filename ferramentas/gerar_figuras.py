@@ -39,6 +39,10 @@ def exemplos():
     quadrado[0, 2:6, 2:6] = 1
     K_bordas = torch.tensor([[[[1.0, -1.0], [1.0, -1.0]]], [[[1.0, 1.0], [-1.0, -1.0]]]])
     Y_bordas = conv.corr2d_multi_in_out(quadrado, K_bordas)
+    A = torch.tensor([[1.0, 3.0, 2.0, 0.0], [4.0, 8.0, 5.0, 1.0], [0.0, 2.0, 9.0, 7.0], [6.0, 4.0, 3.0, 5.0]])
+    borda, borda_deslocada = torch.zeros(4, 7), torch.zeros(4, 7)
+    borda[:, :3] = 1
+    borda_deslocada[:, :4] = 1
     return {
         "l1-correlacao.png": lambda: figuras.desenhar_correlacao(X, K),
         "l1-animacao.gif": lambda: figuras.animar_correlacao(X, K),
@@ -59,6 +63,12 @@ def exemplos():
         "l3-passo.png": lambda: figuras.desenhar_correlacao(X, K, posicao=(0, 1), preenchimento=1, passo=(3, 2)),
         "l3-animacao.gif": lambda: figuras.animar_correlacao(X, K, preenchimento=1, passo=(3, 2)),
         "l3-encolhimento.png": lambda: figuras.grafico_encolhimento(240, 5, 10, p=2),
+        "l4-maximo.png": lambda: figuras.desenhar_agrupamento(X, (2, 2), modo="max", passo=(1, 1)),
+        "l4-preenchimento.png": lambda: figuras.desenhar_agrupamento(X, (2, 2), modo="max", posicao=(0, 1),
+                                                                     preenchimento=1),
+        "l4-animacao.gif": lambda: figuras.animar_agrupamento(A, (2, 2), modo="max"),
+        "l4-deslocamento.png": lambda: figuras.desenhar_deslocamento(borda, borda_deslocada, K_borda,
+                                                                     rotulo="deslocada 1 pixel"),
         "l5-lenet5-classica.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_classica(),
                                                                      titulo="LeNet-5 clássica"),
         "l5-lenet5-variante.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_variante(),
