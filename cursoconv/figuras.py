@@ -221,6 +221,10 @@ def grafico_encolhimento(n, k, camadas, p=0):
 # --------------------------------------------------------------------------
 
 NOMES_MODO = {"max": "máx", "media": "média"}
+#: Tamanho das letras das figuras da lição 4. No celular (tela de 360 px), o livro mostra
+#: as figuras com 312 px de largura: para que as letras fiquem com pelo menos 9 pt na tela,
+#: uma figura de L polegadas precisa de letras de 2,8·L pt. As figuras abaixo têm até 5 polegadas.
+FONTE_L4 = 15
 
 
 def _fmt_br(v):
@@ -265,22 +269,23 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
     n_h, n_w = Xp.shape
     m_h, m_w = Y.shape
     i, j = posicao
-    x_saida = n_w + 2.6
+    x_saida = n_w + 2.0
     largura = x_saida + m_w + 0.3
     altura = n_h + 2.0
-    fig, ax = plt.subplots(figsize=(0.6 * largura + 0.2, 0.6 * altura + 0.2))
+    fig, ax = plt.subplots(figsize=(0.5 * largura + 0.2, 0.5 * altura + 0.2))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
-    _grade(ax, Xp, 0, 0.9, janela=(i * s_h, j * s_w, k_h, k_w), borda_cinza=preenchimento, fmt=_fmt_br)
-    ax.text(n_w / 2, 0.6, "entrada", ha="center", fontsize=12)
+    _grade(ax, Xp, 0, 0.9, janela=(i * s_h, j * s_w, k_h, k_w), borda_cinza=preenchimento, fmt=_fmt_br,
+          tam=FONTE_L4)
+    ax.text(n_w / 2, 0.6, "entrada", ha="center", fontsize=FONTE_L4)
     y_saida = 0.9 + (n_h - m_h) / 2
-    ax.text(n_w + 1.3, 0.9 + n_h / 2 - 0.35, f"{NOMES_MODO[modo]}\n{k_h}×{k_w}", ha="center", va="bottom",
-            fontsize=12)
-    ax.annotate("", xy=(x_saida - 0.2, 0.9 + n_h / 2), xytext=(n_w + 0.4, 0.9 + n_h / 2),
+    ax.text(n_w + 1.0, 0.9 + n_h / 2 - 0.3, f"{NOMES_MODO[modo]}\n{k_h}×{k_w}", ha="center", va="bottom",
+            fontsize=FONTE_L4)
+    ax.annotate("", xy=(x_saida - 0.15, 0.9 + n_h / 2), xytext=(n_w + 0.15, 0.9 + n_h / 2),
                 arrowprops={"arrowstyle": "->", "lw": 1.5, "color": COR_BORDA})
-    _grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar, fmt=_fmt_br)
-    ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída", ha="center", fontsize=12)
+    _grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar, fmt=_fmt_br, tam=FONTE_L4)
+    ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída", ha="center", fontsize=FONTE_L4)
     conta = conta_agrupamento(X, tamanho, modo, posicao, preenchimento, passo)
-    ax.text(largura / 2, n_h + 1.5, conta, ha="center", va="center", fontsize=12)
+    ax.text(largura / 2, n_h + 1.5, conta, ha="center", va="center", fontsize=FONTE_L4)
     ax.set_xlim(-0.3, largura)
     ax.set_ylim(altura, 0)
     ax.set_aspect("equal")
@@ -311,9 +316,9 @@ def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada")
     for entrada in (X, X_deslocada):
         Y = conv.corr2d(entrada, K)
         linhas.append((entrada, Y, conv.pool2d_passo(Y, tamanho, modo="max")))
-    fig, eixos = plt.subplots(3, 2, figsize=(4.8, 4.3),
+    fig, eixos = plt.subplots(3, 2, figsize=(4.6, 4.4),
                               gridspec_kw={"height_ratios": [m.shape[0] for m in linhas[0]]})
-    nomes = ["entrada", f"correlação\ncom {_fmt_vetor(K)}", f"máximo {tamanho[0]}×{tamanho[1]}"]
+    nomes = ["entrada", f"correlação\ncom {_fmt_vetor(K)}", f"máximo\n{tamanho[0]}×{tamanho[1]}"]
     for coluna, (matrizes, titulo) in enumerate(zip(linhas, ("original", rotulo))):
         for linha, M in enumerate(matrizes):
             ax = eixos[linha, coluna]
@@ -325,13 +330,13 @@ def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada")
             for (a, b), v in np.ndenumerate(M.numpy()):
                 r, g, bl, _ = imagem.cmap(imagem.norm(v))
                 cor = "white" if 0.299 * r + 0.587 * g + 0.114 * bl < 0.5 else "black"
-                ax.text(b, a, _fmt_br(v), ha="center", va="center", fontsize=11, color=cor)
+                ax.text(b, a, _fmt_br(v), ha="center", va="center", fontsize=FONTE_L4 - 2, color=cor)
             ax.set_xticks([])
             ax.set_yticks([])
             if linha == 0:
-                ax.set_title(titulo, fontsize=12)
+                ax.set_title(titulo, fontsize=FONTE_L4 - 2)
             if coluna == 0:
-                ax.set_ylabel(nomes[linha], fontsize=11)
+                ax.set_ylabel(nomes[linha], fontsize=FONTE_L4 - 2)
     fig.tight_layout()
     fig.saidas = {"original": linhas[0], rotulo: linhas[1]}
     fig.mudancas = {nome: (int((a != b).sum()), a.numel())
