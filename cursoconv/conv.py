@@ -90,9 +90,9 @@ def contar_parametros(c_i, c_o, k_h, k_w, vies=True):
 
 
 def contar_multiplicacoes(c_i, c_o, k_h, k_w, m_h, m_w):
-    """Multiplicações-e-somas de uma camada com saída c_o × m_h × m_w.
+    """Multiplicações-acumulações (MACs) de uma camada com saída c_o × m_h × m_w.
 
-    Cada um dos c_o·m_h·m_w valores da saída custa c_i·k_h·k_w multiplicações.
+    Cada um dos c_o·m_h·m_w valores da saída custa c_i·k_h·k_w MACs.
     """
     return c_o * m_h * m_w * c_i * k_h * k_w
 
