@@ -1,6 +1,7 @@
 """As lições 1 a 4 mostram o mesmo código do módulo, e cada figura tem legenda e texto alternativo."""
 import ast
 import inspect
+import re
 import textwrap
 from pathlib import Path
 
@@ -80,11 +81,78 @@ def test_licao_tem_animacao_gif(nome):
     assert any("image/gif" in tipos for _, _, tipos in celulas_com_imagem(ler(nome)))
 
 
-@pytest.mark.parametrize("nome", sorted(LICOES))
+# ---------------------------------------------------------------- exercícios das lições 0 a 3
+
+LICOES_COM_EXERCICIOS = ["00-preparando-o-ambiente.ipynb", *sorted(n for n in LICOES if n < "04")]
+# A lição 4 (agrupamento) tem os seus verificadores em cursoconv/agrupamento.py (tests/test_agrupamento.py).
+LICOES_COM_VERIFICADOR = ["00-preparando-o-ambiente.ipynb", *sorted(LICOES)]
+EXERCICIO = re.compile(r"^:::\{exercise\}\n:label: (ex-l\d-[\w-]+)$", re.MULTILINE)
+SOLUCAO = re.compile(r"^:::\{solution\} (ex-l\d-[\w-]+)\n(.*?)^:::$", re.MULTILINE | re.DOTALL)
+CODIGO = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def exercicios(nb):
+    """Rótulo -> (texto da solução, nome do verificador chamado numa célula de código, ou None)."""
+    textos = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    rotulos = EXERCICIO.findall(textos)
+    solucoes = dict(SOLUCAO.findall(textos))
+    verificadores = {}
+    for celula in nb.cells:
+        if celula.cell_type == "code":
+            for nome in re.findall(r"conv\.(verificar_\w+)\(", celula.source):
+                verificadores[getattr(conv, nome).rotulo] = nome
+    return {r: (solucoes.get(r), verificadores.get(r)) for r in rotulos}
+
+
+def test_exercicios_das_licoes_0_a_3_tem_verificador_ou_criterios():
+    verificados, por_leitura = [], []
+    for nome in LICOES_COM_EXERCICIOS:
+        for rotulo, (solucao, verificador) in exercicios(ler(nome)).items():
+            assert solucao, f"{rotulo} sem solução"
+            if verificador:
+                verificados.append(rotulo)
+            else:
+                assert "**Critérios de correção:**" in solucao, f"{rotulo}: nem verificador nem critérios"
+                por_leitura.append(rotulo)
+    assert len(verificados) == 13 and sorted(por_leitura) == ["ex-l1-inversa", "ex-l1-taxa", "ex-l2-composicao"]
+
+
+@pytest.mark.parametrize("nome", LICOES_COM_VERIFICADOR)
 def test_exercicios_guardados_sem_resposta(nome):
-    # Os verificadores rodam sobre o esboço em branco: a saída guardada diz que falta responder.
+    # Os verificadores rodam sobre a célula de resposta em branco: a saída guardada diz que falta responder.
     verificacoes = [c for c in ler(nome).cells if c.cell_type == "code" and ".verificar_" in c.source]
     assert verificacoes
     for celula in verificacoes:
         texto = "".join(s.get("text", "") for s in celula.outputs)
-        assert "ainda não respondido" in texto.lower(), celula.source
+        assert texto.startswith("Exercício «") and ": ainda não respondido." in texto, celula.source
+
+
+@pytest.mark.parametrize("nome", LICOES_COM_EXERCICIOS)
+def test_solucoes_do_texto_passam_no_verificador(nome, capsys):
+    """O código de cada solução, rodado antes da célula de conferência da lição, dá "correto"."""
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    from cursoconv import utils, verificacao
+
+    nb = ler(nome)
+    chamadas = {}
+    for celula in nb.cells:
+        if celula.cell_type == "code":
+            for nome_verificador in re.findall(r"conv\.(verificar_\w+)\(", celula.source):
+                chamadas[getattr(conv, nome_verificador).rotulo] = celula.source
+    definicoes_da_licao = "\n\n".join(definicoes(nb).values())
+    for rotulo, (solucao, verificador) in exercicios(nb).items():
+        if not verificador:
+            continue
+        ambiente = {"torch": torch, "F": F, "nn": nn, "conv": conv, "utils": utils}
+        exec(definicoes_da_licao, ambiente)
+        if rotulo == "ex-l0-medias":  # a solução usa o lote X, y da lição
+            ambiente["X"], ambiente["y"] = torch.rand(256, 1, 28, 28), torch.arange(256) % 10
+        for bloco in CODIGO.findall(solucao):
+            exec(bloco, ambiente)
+        verificacao.RESULTADOS.pop(rotulo, None)
+        exec(chamadas[rotulo], ambiente)
+        saida = capsys.readouterr().out
+        assert verificacao.RESULTADOS[rotulo]["estado"] == "correto", f"{rotulo}: {saida}"

@@ -1,0 +1,265 @@
+"""Verificadores dos exercícios das lições 0 a 3 (cursoconv.conv).
+
+Para cada verificador: a resposta certa dá "correto"; a errada, "errado"; a em
+branco, "sem resposta"; a malformada (tipo ou forma), uma mensagem sem
+traceback; a função que levanta, "erro"; a sem return, a mensagem do return; e
+a que só chama a referência do curso ou o PyTorch, quando o exercício pede
+código próprio, é reprovada. O estado vem de ``verificacao.RESULTADOS``.
+"""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from cursoconv import conv, verificacao
+
+
+# ---------------------------------------------------------------- respostas certas
+
+def lotes_por_epoca(n_imagens, tamanho_lote):
+    lotes = math.ceil(n_imagens / tamanho_lote)
+    return lotes, n_imagens - (lotes - 1) * tamanho_lote
+
+
+def media_por_classe(X, y):
+    medias = torch.zeros(10)
+    for c in range(10):
+        medias[c] = X[y == c].mean()
+    return medias
+
+
+def corr2d_vetorizada(X, K):
+    k_h, k_w = K.shape
+    m_h, m_w = X.shape[0] - k_h + 1, X.shape[1] - k_w + 1
+    Y = torch.zeros((m_h, m_w))
+    for a in range(k_h):
+        for b in range(k_w):
+            Y += K[a, b] * X[a:a + m_h, b:b + m_w]
+    return Y
+
+
+def camadas_para_cobrir(n, k):
+    camadas = 0
+    while camadas * (k - 1) + 1 < n:
+        camadas += 1
+    return camadas
+
+
+def corr2d_matricial(X, K):
+    c_o, c_i, k_h, k_w = K.shape
+    m_h, m_w = X.shape[1] - k_h + 1, X.shape[2] - k_w + 1
+    return (K.reshape(c_o, -1) @ F.unfold(X.unsqueeze(0), (k_h, k_w))[0]).reshape(c_o, m_h, m_w)
+
+
+def tamanho_saida_dilatacao(n, k, p=0, s=1, d=1):
+    return (n + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+def campo_receptivo(camadas):
+    lado, salto = 1, 1
+    for k, s in camadas:
+        lado += (k - 1) * salto
+        salto *= s
+    return lado
+
+
+def levanta(*args):
+    raise ValueError("ops")
+
+
+def sem_return(*args):
+    args[0] if args else None  # noqa: B018 (esqueceu o return)
+
+
+def nao_feita(*args):
+    raise NotImplementedError("complete esta função")
+
+
+# ---------------------------------------------------------------- casos
+# Cada caso: verificador, situação, argumentos, estado esperado, trecho esperado na mensagem.
+
+CERTO, ERRADO, BRANCO, ERRO = "correto", "errado", "sem resposta", "erro"
+CINZA = torch.tensor([0.299, 0.587, 0.114]).reshape(1, 3, 1, 1)
+PREWITT = torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])
+
+CASOS = [
+    # lição 0
+    (conv.verificar_lotes, "certa", (lotes_por_epoca,), CERTO, ""),
+    (conv.verificar_lotes, "errada", (lambda n, b: (n // b, b),), ERRADO, "último lote"),
+    (conv.verificar_lotes, "branco", (None,), BRANCO, ""),
+    (conv.verificar_lotes, "branco", (nao_feita,), BRANCO, ""),
+    (conv.verificar_lotes, "malformada", (lambda n, b: n // b,), ERRADO, "dois números"),
+    (conv.verificar_lotes, "malformada", (lambda n, b: ("600", "0"),), ERRADO, "inteiro"),
+    (conv.verificar_lotes, "levanta", (levanta,), ERRO, "ValueError: ops"),
+    (conv.verificar_lotes, "sem return", (sem_return,), ERRADO, "return"),
+    (conv.verificar_media_por_classe, "certa", (media_por_classe,), CERTO, ""),
+    (conv.verificar_media_por_classe, "errada", (lambda X, y: X.mean().expand(10),), ERRADO, "X[y == c]"),
+    (conv.verificar_media_por_classe, "errada", (lambda X, y: media_por_classe(X, y).flip(0),), ERRADO,
+     "valores não batem"),
+    (conv.verificar_media_por_classe, "branco", (None,), BRANCO, ""),
+    (conv.verificar_media_por_classe, "malformada", (lambda X, y: X.mean(dim=(1, 2, 3)),), ERRADO, "forma"),
+    (conv.verificar_media_por_classe, "malformada", (lambda X, y: [0.5] * 10,), ERRADO, "tensor"),
+    (conv.verificar_media_por_classe, "levanta", (levanta,), ERRO, "ValueError"),
+    (conv.verificar_media_por_classe, "sem return", (sem_return,), ERRADO, "return"),
+    # lição 1
+    (conv.verificar_borda_horizontal, "certa", (PREWITT,), CERTO, ""),
+    (conv.verificar_borda_horizontal, "certa", (torch.tensor([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),), CERTO, ""),
+    (conv.verificar_borda_horizontal, "certa", ([[0, 0, 0], [1, 1, 1], [-1, -1, -1]],), CERTO, ""),
+    (conv.verificar_borda_horizontal, "errada", (PREWITT.t(),), ERRADO, "bordas verticais"),
+    (conv.verificar_borda_horizontal, "errada", (torch.ones(3, 3),), ERRADO, "cor constante"),
+    (conv.verificar_borda_horizontal, "errada", (torch.zeros(3, 3),), ERRADO, "não reage"),
+    (conv.verificar_borda_horizontal, "branco", (None,), BRANCO, ""),
+    (conv.verificar_borda_horizontal, "malformada", (torch.tensor([[1.0], [-1.0]]),), ERRADO, "forma (3, 3)"),
+    (conv.verificar_borda_horizontal, "malformada", ("núcleo",), ERRADO, "tensor"),
+    (conv.verificar_corr2d_vetorizada, "certa", (corr2d_vetorizada,), CERTO, ""),
+    (conv.verificar_corr2d_vetorizada, "errada", (conv.conv2d_de_verdade,), ERRADO, "valores não batem"),
+    (conv.verificar_corr2d_vetorizada, "errada", (lambda X, K: corr2d_vetorizada(X, K)[1:],), ERRADO, "forma"),
+    (conv.verificar_corr2d_vetorizada, "branco", (None,), BRANCO, ""),
+    (conv.verificar_corr2d_vetorizada, "branco", (nao_feita,), BRANCO, ""),
+    (conv.verificar_corr2d_vetorizada, "malformada", (lambda X, K: corr2d_vetorizada(X, K).tolist(),), ERRADO,
+     "tensor"),
+    (conv.verificar_corr2d_vetorizada, "malformada", (torch.zeros(2, 2),), ERRADO, "função"),
+    (conv.verificar_corr2d_vetorizada, "levanta", (levanta,), ERRO, "ValueError: ops"),
+    (conv.verificar_corr2d_vetorizada, "sem return", (sem_return,), ERRADO, "return"),
+    (conv.verificar_corr2d_vetorizada, "atalho", (conv.corr2d,), ERRADO, "própria corr2d"),
+    (conv.verificar_corr2d_vetorizada, "atalho", (lambda X, K: conv.corr2d(X, K),), ERRADO, "posição da saída"),
+    (conv.verificar_corr2d_vetorizada, "atalho",
+     (lambda X, K: F.conv2d(X[None, None], K[None, None])[0, 0],), ERRADO, "convolução pronta"),
+    (conv.verificar_camadas_para_cobrir, "certa", (camadas_para_cobrir,), CERTO, ""),
+    (conv.verificar_camadas_para_cobrir, "certa", (lambda n, k: math.ceil((n - 1) / (k - 1)),), CERTO, ""),
+    (conv.verificar_camadas_para_cobrir, "errada", (lambda n, k: 14,), ERRADO, "L(k − 1) + 1"),
+    (conv.verificar_camadas_para_cobrir, "errada", (lambda n, k: n // (k - 1),), ERRADO, "camadas"),
+    (conv.verificar_camadas_para_cobrir, "branco", (None,), BRANCO, ""),
+    (conv.verificar_camadas_para_cobrir, "malformada", (lambda n, k: (n - 1) / (k - 1),), ERRADO, "inteiro"),
+    (conv.verificar_camadas_para_cobrir, "levanta", (levanta,), ERRO, "ValueError"),
+    (conv.verificar_camadas_para_cobrir, "sem return", (sem_return,), ERRADO, "return"),
+    # lição 2
+    (conv.verificar_pesos_cinza, "certa", (CINZA,), CERTO, ""),
+    (conv.verificar_pesos_cinza, "certa", ([[[[0.299]], [[0.587]], [[0.114]]]],), CERTO, ""),
+    (conv.verificar_pesos_cinza, "errada", (torch.full((1, 3, 1, 1), 1 / 3),), ERRADO, "0,299R"),
+    (conv.verificar_pesos_cinza, "errada", (CINZA.flip(1),), ERRADO, "ordem dos canais"),
+    (conv.verificar_pesos_cinza, "branco", (None,), BRANCO, ""),
+    (conv.verificar_pesos_cinza, "malformada", (CINZA.flatten(),), ERRADO, "forma (1, 3, 1, 1)"),
+    (conv.verificar_pesos_cinza, "malformada", ({"R": 0.299},), ERRADO, "tensor"),
+    (conv.verificar_corr2d_matricial, "certa", (corr2d_matricial,), CERTO, ""),
+    (conv.verificar_corr2d_matricial, "errada",
+     (lambda X, K: corr2d_matricial(X, K).flip(-1),), ERRADO, "valores não batem"),
+    (conv.verificar_corr2d_matricial, "branco", (None,), BRANCO, ""),
+    (conv.verificar_corr2d_matricial, "branco", (nao_feita,), BRANCO, ""),
+    (conv.verificar_corr2d_matricial, "malformada", (lambda X, K: corr2d_matricial(X, K)[0],), ERRADO, "forma"),
+    (conv.verificar_corr2d_matricial, "levanta", (levanta,), ERRO, "ValueError: ops"),
+    (conv.verificar_corr2d_matricial, "sem return", (sem_return,), ERRADO, "return"),
+    (conv.verificar_corr2d_matricial, "atalho", (conv.corr2d_multi_in_out,), ERRADO, "laço"),
+    (conv.verificar_corr2d_matricial, "atalho", (lambda X, K: F.conv2d(X[None], K)[0],), ERRADO,
+     "convolução pronta"),
+    (conv.verificar_custo_resnet, "certa", (9408, 118013952), CERTO, ""),
+    (conv.verificar_custo_resnet, "certa", (9408.0, 118_013_952), CERTO, ""),
+    (conv.verificar_custo_resnet, "errada", (9472, 118013952), ERRADO, "viés"),
+    (conv.verificar_custo_resnet, "errada", (9408, 3 * 64 * 49 * 224 * 224), ERRADO, "112×112"),
+    (conv.verificar_custo_resnet, "errada", (147, 39337984), ERRADO, "c_o·c_i·k_h·k_w"),
+    (conv.verificar_custo_resnet, "branco", (None, None), BRANCO, ""),
+    (conv.verificar_custo_resnet, "malformada", ("9408", [1]), ERRADO, "inteiro"),
+    (conv.verificar_custo_resnet, "malformada", (9408.5, 118013952), ERRADO, "inteiro"),
+    (conv.verificar_dobrar, "certa", (4, 4, 1, 4), CERTO, ""),
+    (conv.verificar_dobrar, "errada", (2, 4, 1, 4), ERRADO, "(a) parâmetros"),
+    (conv.verificar_dobrar, "errada", (4, 4, 4, 4), ERRADO, "(b) parâmetros"),
+    (conv.verificar_dobrar, "branco", (None, None, None, None), BRANCO, ""),
+    (conv.verificar_dobrar, "malformada", ("4x", 4, 1, 4), ERRADO, "número"),
+    # lição 3
+    (conv.verificar_tamanho_saida_dilatacao, "certa", (tamanho_saida_dilatacao,), CERTO, ""),
+    (conv.verificar_tamanho_saida_dilatacao, "errada", (lambda n, k, p, s, d: conv.tamanho_saida(n, k, p, s),),
+     ERRADO, "nn.Conv2d dá"),
+    (conv.verificar_tamanho_saida_dilatacao, "branco", (None,), BRANCO, ""),
+    (conv.verificar_tamanho_saida_dilatacao, "branco", (nao_feita,), BRANCO, ""),
+    (conv.verificar_tamanho_saida_dilatacao, "malformada",
+     (lambda n, k, p, s, d: (n + 2 * p - d * (k - 1) - 1) / s + 1.5,), ERRADO, "//"),
+    (conv.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: "7",), ERRADO, "inteiro"),
+    (conv.verificar_tamanho_saida_dilatacao, "levanta",
+     (lambda n, k, p, s, d: (n + 2 * p - d * (k - 1) - 1) // (s - s) + 1,), ERRO, "ZeroDivisionError"),
+    (conv.verificar_tamanho_saida_dilatacao, "sem return", (sem_return,), ERRADO, "return"),
+    (conv.verificar_tamanho_saida_dilatacao, "atalho",
+     (lambda n, k, p, s, d: nn.Conv2d(1, 1, k, s, p, d)(torch.zeros(1, 1, n, n)).shape[-1],), ERRADO,
+     "convolução pronta"),
+    (conv.verificar_metade, "certa", ((3, 1, 2), (2, 0, 2)), CERTO, ""),
+    (conv.verificar_metade, "certa", ([4, 1, 2], (3.0, 1, 2)), CERTO, ""),
+    (conv.verificar_metade, "errada", ((3, 1, 1), (2, 0, 2)), ERRADO, "32×32 vira 32×32"),
+    (conv.verificar_metade, "errada", ((3, 1, 2), (3, 1, 2)), ERRADO, "iguais"),
+    (conv.verificar_metade, "errada", ((1, 0, 2), (3, 1, 2)), ERRADO, "pelo menos 2×2"),
+    (conv.verificar_metade, "errada", ((3, 40, 2), (3, 1, 2)), ERRADO, "não 16×16"),
+    (conv.verificar_metade, "errada", ((80, 0, 2), (3, 1, 2)), ERRADO, "vira 0×0"),
+    (conv.verificar_metade, "branco", ((None, None, None), (None, None, None)), BRANCO, ""),
+    (conv.verificar_metade, "malformada", ((3, 3), (1, 1), (2, 2)), ERRADO, "duas respostas"),
+    (conv.verificar_metade, "malformada", ((3, 3), (1, 1)), ERRADO, "trio"),
+    (conv.verificar_metade, "malformada", ((3, "1", 2), (2, 0, 2)), ERRADO, "inteiro"),
+    (conv.verificar_metade, "malformada", ((3, -1, 2), (2, 0, 2)), ERRADO, "negativo"),
+    (conv.verificar_preenchimento_par, "certa", ((1, 2, 1, 2),), CERTO, ""),
+    (conv.verificar_preenchimento_par, "errada", ((2, 1, 2, 1),), ERRADO, "qual lado"),
+    (conv.verificar_preenchimento_par, "errada", ((1, 1, 1, 1),), ERRADO, "k − 1 = 3"),
+    (conv.verificar_preenchimento_par, "branco", (None,), BRANCO, ""),
+    (conv.verificar_preenchimento_par, "branco", ((None, None, None, None),), BRANCO, ""),
+    (conv.verificar_preenchimento_par, "malformada", ((1, 2),), ERRADO, "quatro inteiros"),
+    (conv.verificar_preenchimento_par, "malformada", ((1.5, 1.5, 1, 2),), ERRADO, "inteiro"),
+    (conv.verificar_preenchimento_par, "malformada", ((-1, 4, 1, 2),), ERRADO, "negativos"),
+    (conv.verificar_campo_receptivo, "certa", (campo_receptivo,), CERTO, ""),
+    (conv.verificar_campo_receptivo, "errada", (lambda camadas: 7,), ERRADO, "campo receptivo tem lado"),
+    (conv.verificar_campo_receptivo, "errada",
+     (lambda camadas: 1 + sum(k - 1 for k, s in camadas),), ERRADO, "campo receptivo tem lado"),
+    (conv.verificar_campo_receptivo, "branco", (None,), BRANCO, ""),
+    (conv.verificar_campo_receptivo, "branco", (nao_feita,), BRANCO, ""),
+    (conv.verificar_campo_receptivo, "malformada", (lambda camadas: [7],), ERRADO, "inteiro"),
+    (conv.verificar_campo_receptivo, "levanta", (levanta,), ERRO, "ValueError"),
+    (conv.verificar_campo_receptivo, "sem return", (sem_return,), ERRADO, "return"),
+]
+
+
+@pytest.mark.parametrize("verificador, situacao, args, estado, trecho", CASOS,
+                         ids=[f"{c[0].__name__}-{c[1]}-{i}" for i, c in enumerate(CASOS)])
+def test_verificador(capsys, verificador, situacao, args, estado, trecho):
+    verificacao.RESULTADOS.clear()
+    for _ in range(3):  # as entradas são sorteadas a cada chamada: o veredito não pode variar
+        assert verificador(*args) is None
+        saida = capsys.readouterr().out
+        resultado = verificacao.RESULTADOS[verificador.rotulo]
+        assert resultado["estado"] == estado, saida
+        assert saida.startswith(f"Exercício «{verificador.nome}»: ")
+        assert "Traceback" not in saida and trecho in resultado["mensagem"], saida
+        if estado != CERTO:
+            assert resultado["mensagem"], "todo veredito que não é correto explica o que falta"
+
+
+VERIFICADORES = sorted({c[0] for c in CASOS}, key=lambda v: v.__name__)
+
+
+@pytest.mark.parametrize("verificador", VERIFICADORES, ids=lambda v: v.__name__)
+def test_cada_verificador_cobre_todas_as_situacoes(verificador):
+    situacoes = {c[1] for c in CASOS if c[0] is verificador}
+    assert {"certa", "errada", "branco", "malformada"} <= situacoes
+    recebe_funcao = verificador.__name__ not in {
+        "verificar_borda_horizontal", "verificar_pesos_cinza", "verificar_custo_resnet", "verificar_dobrar",
+        "verificar_metade", "verificar_preenchimento_par"}
+    if recebe_funcao:
+        assert {"levanta", "sem return"} <= situacoes
+
+
+def test_rotulos_sao_os_das_licoes_0_a_3():
+    rotulos = [v.rotulo for v in VERIFICADORES]
+    assert len(rotulos) == len(set(rotulos)) == 13
+    assert all(r.startswith(("ex-l0-", "ex-l1-", "ex-l2-", "ex-l3-")) for r in rotulos)
+
+
+def test_referencias_dos_verificadores_batem_com_o_pytorch():
+    # As respostas certas acima são as que os verificadores aceitam; conferimos as contas com o PyTorch.
+    for n, b in [(60000, 100), (60000, 128), (37, 5), (10, 10)]:
+        carregador = torch.utils.data.DataLoader(range(n), batch_size=b)
+        ultimo = len(list(carregador)[-1])
+        assert lotes_por_epoca(n, b) == (len(carregador), ultimo)
+    torch.manual_seed(0)
+    for camadas in [[(3, 2), (3, 1)], [(3, 1), (3, 1)], [(5, 2), (3, 2), (3, 1)]]:
+        rede = nn.Sequential(*[nn.Conv2d(1, 1, k, stride=s) for k, s in camadas])
+        entrada = torch.rand((1, 1, 40, 40), requires_grad=True)
+        rede(entrada)[0, 0, 0, 0].backward()
+        depende = entrada.grad[0, 0] != 0
+        assert depende.any(dim=1).sum().item() == campo_receptivo(camadas)
+    assert lotes_por_epoca(60000, 128) == (469, 96) and camadas_para_cobrir(28, 3) == 14
