@@ -1,7 +1,11 @@
 """A LeNet-5 da lição 5: os dois modelos, a tabela de camadas e as figuras.
 
-``lenet5_variante`` é a rede da aula original (C1, C3 e C5 sem subamostragem);
-``lenet5_classica`` é a de LeCun et al. (1998), com as camadas S2 e S4.
+``lenet5_variante`` é a rede da aula original (C1, C3 e C5 sem agrupamento);
+``lenet5_moderna`` é a LeNet-5 com as camadas S2 e S4 na forma simplificada de
+hoje (agrupamento pela média, sem pesos, e saída densa), que não é exatamente a
+rede de LeCun et al. (1998): a lição 5 lista as diferenças.
+
+As duas funções são cópias exatas do código escrito na lição (um teste confere).
 """
 from collections import OrderedDict
 
@@ -12,7 +16,7 @@ from .utils import CLASSES
 
 
 def lenet5_variante():
-    """C1, C3 e C5 como convoluções 5×5 com tanh e sem subamostragem; depois 48000 → 84 → 10."""
+    """C1, C3 e C5 (núcleos 5×5, tanh) sem agrupamento; depois 48000 → 84 → 10."""
     return nn.Sequential(OrderedDict([
         ("C1", nn.Conv2d(1, 6, kernel_size=5)), ("tanh1", nn.Tanh()),
         ("C3", nn.Conv2d(6, 16, kernel_size=5)), ("tanh3", nn.Tanh()),
@@ -23,18 +27,22 @@ def lenet5_variante():
     ]))
 
 
-def lenet5_classica():
-    """A LeNet-5 com subamostragem (média 2×2) em S2 e S4, como no artigo de 1998."""
+def lenet5_moderna():
+    """A LeNet-5 moderna: S2 e S4 são agrupamentos pela média 2×2, sem pesos; saída densa."""
     return nn.Sequential(OrderedDict([
         ("C1", nn.Conv2d(1, 6, kernel_size=5)), ("tanh1", nn.Tanh()),
-        ("S2", nn.AvgPool2d(2)),
+        ("S2", nn.AvgPool2d(kernel_size=2)),
         ("C3", nn.Conv2d(6, 16, kernel_size=5)), ("tanh3", nn.Tanh()),
-        ("S4", nn.AvgPool2d(2)),
+        ("S4", nn.AvgPool2d(kernel_size=2)),
         ("C5", nn.Conv2d(16, 120, kernel_size=5)), ("tanh5", nn.Tanh()),
         ("achatar", nn.Flatten()),
         ("F6", nn.Linear(120, 84)), ("tanh6", nn.Tanh()),
         ("saida", nn.Linear(84, 10)),
     ]))
+
+
+#: Nome antigo de :func:`lenet5_moderna` (a rede não é a "clássica" de 1998; veja a lição 5).
+lenet5_classica = lenet5_moderna
 
 
 def contar_parametros(net):
@@ -79,7 +87,7 @@ def desenhar_arquitetura(net, forma_entrada=(1, 1, 32, 32), titulo=None):
         ax.text(i * 1.5 + 0.575, -0.15, "×".join(map(str, forma)), ha="center", va="center",
                 color="white", fontsize=8)
         if params:
-            ax.text(i * 1.5 + 0.575, -0.62, f"{params:,} par.".replace(",", "."), ha="center", fontsize=7.5)
+            ax.text(i * 1.5 + 0.575, -0.62, f"{params:,} parâm.".replace(",", "."), ha="center", fontsize=7.5)
         if i:
             ax.annotate("", xy=(i * 1.5 - 0.02, 0), xytext=(i * 1.5 - 0.33, 0),
                         arrowprops=dict(arrowstyle="->", color="#333"))

@@ -1,4 +1,4 @@
-"""Testes de cursoconv.lenet: modelos, tabela de camadas, matriz de confusão e figuras."""
+"""Testes de cursoconv.lenet e da lição 5: modelos, laço de treino, tabela de camadas, matriz de confusão e figuras."""
 import matplotlib
 import pytest
 import torch
@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 
 def test_contagem_de_parametros_das_duas_lenets():
     assert lenet.contar_parametros(lenet.lenet5_variante()) == 4_083_626
-    assert lenet.contar_parametros(lenet.lenet5_classica()) == 61_706
+    assert lenet.contar_parametros(lenet.lenet5_moderna()) == 61_706
     # F6 da variante: 48000 entradas para cada um dos 84 neurônios, mais os vieses.
     assert lenet.contar_parametros(lenet.lenet5_variante().F6) == 48000 * 84 + 84
 
@@ -19,7 +19,7 @@ def test_contagem_de_parametros_das_duas_lenets():
 @pytest.mark.parametrize("construtor, formas", [
     (lenet.lenet5_variante, {"C1": (6, 28, 28), "C3": (16, 24, 24), "C5": (120, 20, 20),
                              "achatar": (48000,), "saida": (10,)}),
-    (lenet.lenet5_classica, {"C1": (6, 28, 28), "S2": (6, 14, 14), "C3": (16, 10, 10),
+    (lenet.lenet5_moderna, {"C1": (6, 28, 28), "S2": (6, 14, 14), "C3": (16, 10, 10),
                              "S4": (16, 5, 5), "C5": (120, 1, 1), "saida": (10,)}),
 ])
 def test_formas_de_saida_de_cada_camada(construtor, formas):
@@ -30,9 +30,9 @@ def test_formas_de_saida_de_cada_camada(construtor, formas):
 
 
 def test_tabela_de_camadas_traz_formas_e_total():
-    tabela = lenet.tabela_camadas(lenet.lenet5_classica())
+    tabela = lenet.tabela_camadas(lenet.lenet5_moderna())
     assert "(16, 5, 5)" in tabela and tabela.splitlines()[-1].split()[-1] == "61.706"
-    assert len(tabela.splitlines()) == 2 + len(lenet.lenet5_classica()) + 1
+    assert len(tabela.splitlines()) == 2 + len(lenet.lenet5_moderna()) + 1
 
 
 def test_matriz_de_confusao_conta_cada_par():
@@ -54,10 +54,10 @@ def test_previsoes_percorrem_todo_o_iterador():
 
 
 def test_figuras_desenham_o_que_recebem():
-    net = lenet.lenet5_classica()
+    net = lenet.lenet5_moderna()
     fig = lenet.desenhar_arquitetura(net)
     textos = {t.get_text() for t in fig.axes[0].texts}
-    assert {"C1", "S4", "16×5×5", "120×1×1", "saída"} <= textos
+    assert {"C1", "S4", "16×5×5", "120×1×1", "saída", "156 parâm."} <= textos
     assert len(lenet.desenhar_filtros(net.C1.weight).axes) == 6
     assert len(lenet.desenhar_mapas(torch.rand(4, 8, 8)).axes) == 4
     M = torch.arange(100).reshape(10, 10)
@@ -68,3 +68,154 @@ def test_figuras_desenham_o_que_recebem():
 
 def fig_texto(fig, texto):
     return any(t.get_text() == texto for t in fig.axes[0].texts)
+
+
+def test_nome_antigo_da_moderna_continua_valendo():
+    assert lenet.lenet5_classica is lenet.lenet5_moderna
+
+
+# --------------------------------------------------------------------------
+# A lição 5 escreve as redes e o laço de treino; o módulo guarda cópias iguais.
+# --------------------------------------------------------------------------
+import ast  # noqa: E402
+import inspect  # noqa: E402
+import textwrap  # noqa: E402
+import time  # noqa: E402
+from collections import OrderedDict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import nbformat  # noqa: E402
+
+from cursoconv import formato, utils  # noqa: E402
+
+LICAO = Path(__file__).resolve().parents[1] / "lessons" / "05-lenet5-fashion-mnist.ipynb"
+
+
+@pytest.fixture(scope="module")
+def licao():
+    return nbformat.read(LICAO, as_version=4)
+
+
+def definicoes(nb):
+    """Nome -> código de cada função definida no nível de cima de uma célula (fora das soluções)."""
+    achadas = {}
+    for celula in nb.cells:
+        if celula.cell_type != "code" or "solucao" in celula.metadata.get("tags", []):
+            continue
+        for no in ast.parse(celula.source).body:
+            if isinstance(no, ast.FunctionDef):
+                achadas.setdefault(no.name, ast.get_source_segment(celula.source, no))
+    return achadas
+
+
+def da_licao(nb, nome):
+    """Executa a definição de ``nome`` escrita na lição e devolve a função."""
+    espaco = {"nn": nn, "torch": torch, "OrderedDict": OrderedDict, "time": time,
+              "utils": utils, "formato": formato}
+    exec(definicoes(nb)[nome], espaco)
+    return espaco[nome]
+
+
+@pytest.mark.parametrize("nome", ["lenet5_variante", "lenet5_moderna"])
+def test_redes_da_licao_sao_as_do_modulo(licao, nome):
+    codigo = definicoes(licao)[nome]
+    assert codigo.strip() == textwrap.dedent(inspect.getsource(getattr(lenet, nome))).strip(), \
+        f"{nome} da lição difere de cursoconv/lenet.py"
+    construtor = da_licao(licao, nome)
+    torch.manual_seed(3)
+    da_aula = construtor()
+    torch.manual_seed(3)
+    do_modulo = getattr(lenet, nome)()
+    assert str(da_aula) == str(do_modulo)
+    assert lenet.contar_parametros(da_aula) == lenet.contar_parametros(do_modulo)
+    a, b = da_aula.state_dict(), do_modulo.state_dict()
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def _treinar_com_train_validate(net, train_iter, test_iter, otimizador, loss, epocas):
+    """``train_validate`` no laço comum (sem grafo CUDA), com o nome de opção que o módulo tiver."""
+    opcoes = inspect.signature(utils.train_validate).parameters
+    comum = {"grafo_cuda": False} if "grafo_cuda" in opcoes else {"rapido": False}
+    return utils.train_validate(net, train_iter, test_iter, 128, otimizador, loss, epocas,
+                                device="cpu", barra=False, **comum)
+
+
+def test_laco_da_licao_e_train_validate_dao_os_mesmos_pesos(licao, monkeypatch, capsys):
+    monkeypatch.setenv("CURSO_RAPIDO", "1")
+    treinar = da_licao(licao, "treinar")
+    train_iter, test_iter = utils.load_data_fashion_mnist(128, resize=32)
+    loss = nn.CrossEntropyLoss()
+    pesos, historicos = [], []
+    for rodada in ("lição", "módulo"):
+        utils.fixar_semente(0)
+        net = lenet.lenet5_moderna()
+        iniciais = [p.detach().clone() for p in net.parameters()]
+        otimizador = torch.optim.SGD(net.parameters(), lr=0.1, weight_decay=1e-6)
+        if rodada == "lição":
+            h = treinar(net, train_iter, test_iter, otimizador, loss, 2, torch.device("cpu"))
+        else:
+            h = _treinar_com_train_validate(net, train_iter, test_iter, otimizador, loss, 2)
+        assert not any(torch.equal(a, p) for a, p in zip(iniciais, net.parameters())), "os pesos não mudaram"
+        pesos.append(net.state_dict())
+        historicos.append(h)
+    da_aula, do_modulo = pesos
+    for chave in da_aula:
+        assert torch.equal(da_aula[chave], do_modulo[chave]), f"{chave} difere entre o laço da lição e train_validate"
+    h1, h2 = historicos
+    assert h1["acuracia_treino"] == h2["acuracia_treino"] and h1["acuracia_teste"] == h2["acuracia_teste"]
+    assert h1["perda_treino"] == pytest.approx(h2["perda_treino"], rel=1e-5)
+    assert h1["perda_teste"] == pytest.approx(h2["perda_teste"], rel=1e-6)
+    saida = capsys.readouterr().out
+    assert "época 2: perda treino " in saida and "," in saida.split("época 2: perda treino ")[1][:4]
+
+
+def test_laco_da_licao_segue_o_molde(licao):
+    """Os cinco passos, na ordem, e as médias por amostra."""
+    codigo = definicoes(licao)["treinar"]
+    ordem = ["net.train()", "X, y = X.to(disp), y.to(disp)", "y_hat = net(X)", "l = loss(y_hat, y)",
+             "otimizador.zero_grad()", "l.backward()", "otimizador.step()", "l.item() * len(y)",
+             "utils.evaluate_accuracy(test_iter, net, loss)"]
+    posicoes = [codigo.index(trecho) for trecho in ordem]
+    assert posicoes == sorted(posicoes)
+    assert "trainer" not in "\n".join(c.source for c in licao.cells if c.cell_type == "code")
+
+
+def test_figuras_da_licao_tem_legenda_e_texto_alternativo_proprios(licao):
+    legendas, alts, nomes = [], [], []
+    for celula in licao.cells:
+        meta = celula.metadata.get("mystnb")
+        if celula.cell_type != "code" or not meta:
+            continue
+        assert celula.source.count("fig = ") + celula.source.count("_ = ") == 1, "uma figura por célula"
+        legendas.append(meta["figure"]["caption"])
+        alts.append(meta["image"]["alt"])
+        nomes.append(meta["figure"]["name"])
+    assert len(legendas) >= 8
+    for lista in (legendas, alts, nomes):
+        assert len(lista) == len(set(lista))
+    assert all(n.startswith("fig-l5-") for n in nomes)
+
+
+def test_licao_sem_escritas_que_a_issue_corrigiu(licao):
+    texto = "\n".join(c.source for c in licao.cells)
+    for proibido in ("tomada por", "platô inicial em", "como no artigo de 1998", "o exercício 1",
+                     "Treinamento", "filtro ", "filtros ", "OrderedDict(\n    (", ".replace(\",\", \".\")"):
+        assert proibido not in texto, proibido
+    assert "decaimento de pesos (*weight decay*" in texto
+    assert "{ref}`ex-l5-lr`" in texto
+
+
+def test_cada_exercicio_tem_verificador_ou_criterios(licao):
+    from cursoconv import verificadores_l5
+    texto = "\n".join(c.source for c in licao.cells)
+    rotulos = {linha.split(":label:")[1].strip() for linha in texto.split("\n") if ":label:" in linha}
+    assert len(rotulos) >= 5
+    verificadores = {f.rotulo: nome for nome, f in vars(verificadores_l5).items() if hasattr(f, "rotulo")}
+    codigo = "\n".join(c.source for c in licao.cells if c.cell_type == "code")
+    for rotulo in rotulos:
+        if rotulo in verificadores:
+            assert f"verificadores_l5.{verificadores[rotulo]}(" in codigo, rotulo
+        else:
+            assert rotulo in verificadores_l5.CORRIGIDOS_POR_LEITURA, rotulo
+    # Todo exercício lido por uma pessoa tem critérios de correção dentro da solução.
+    assert texto.count("**Critérios de correção:**") >= len(verificadores_l5.CORRIGIDOS_POR_LEITURA)
