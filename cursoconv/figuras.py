@@ -205,3 +205,6 @@ def grafico_encolhimento(n, k, camadas, p=0):
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+from .explorador import explorador  # noqa: E402,F401  (o explorador interativo, em cursoconv/explorador.py)
