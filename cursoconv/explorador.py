@@ -84,8 +84,9 @@ class Explorador:
 
     def __repr__(self):
         c = self.config
+        janela = "núcleo" if c["modo"] == "correlacao" else "janela"
         return (f"Explorador de {_CURTO[c['modo']]}: entrada {c['n'][0]}×{c['n'][1]}, "
-                f"núcleo {c['k'][0]}×{c['k'][1]}. Abra num navegador (Jupyter, Colab ou o site "
+                f"{janela} {c['k'][0]}×{c['k'][1]}. Abra num navegador (Jupyter, Colab ou o site "
                 "do curso) para usar os controles.")
 
     def _repr_html_(self):
