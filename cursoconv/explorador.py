@@ -260,8 +260,8 @@ font:inherit;color:var(--cc-texto);background:var(--cc-campo);border:1px solid v
 .cc-explorador :is(input,select,textarea,button,summary,.cc-rolagem):focus-visible{outline:3px solid var(--cc-foco);outline-offset:2px}
 .cc-explorador .cc-botoes{display:flex;flex-wrap:wrap;gap:.4em;margin:.6em 0}
 .cc-explorador .cc-grades{display:flex;flex-wrap:wrap;gap:.6em 1.2em;align-items:flex-start}
-.cc-explorador .cc-bloco{margin:0;min-width:0;max-width:100%}
-.cc-explorador figcaption{font-size:.9em;color:var(--cc-suave);margin:0 0 .2em}
+.cc-explorador figure.cc-bloco{margin:0;padding:0;min-width:0;max-width:100%}
+.cc-explorador figure.cc-bloco figcaption{font-size:.9em;color:var(--cc-suave);margin:0 0 .2em;padding:0;text-align:left;font-style:normal}
 .cc-explorador .cc-rolagem{max-width:100%;overflow-x:auto;padding:2px}
 .cc-explorador table.cc-grade{border-collapse:collapse;margin:0;width:auto;border:0;background:transparent;table-layout:fixed}
 .cc-explorador table.cc-grade td{border:1px solid var(--cc-borda);padding:0;min-width:2em;width:2em;height:2em;
