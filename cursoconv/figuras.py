@@ -350,3 +350,5 @@ def _fmt_vetor(K):
     if K.shape[0] == 1:
         return "[" + ", ".join(_fmt(v).replace("-", "−") for v in K[0]) + "]"
     return "×".join(map(str, K.shape))
+
+from .explorador import explorador  # noqa: E402,F401  (o explorador interativo, em cursoconv/explorador.py)
