@@ -1,21 +1,13 @@
 """Os arquivos do Fashion-MNIST: achar, conferir e, se preciso, baixar.
 
 ``preparar_fashion_mnist(root)`` garante os quatro arquivos descompactados e
-conferidos em ``root/FashionMNIST/raw`` (o lugar onde o torchvision os lê).
-Regras que este módulo segue:
-
-* Nunca apaga nem reescreve arquivos que ele não escreveu. Se a pasta ``raw``
-  já tem os ``.gz`` do usuário (ou é a própria ``FASHION_MNIST_DIR``), eles
-  ficam onde estão; só os quatro arquivos descompactados entram nela.
-* Monta tudo numa pasta própria, ``root/.cursoconv-parcial-*``, e só move os
-  arquivos para o lugar depois de conferidos, um a um, com ``os.replace``
-  (atômico): um erro, um Stop ou um processo morto nunca deixam um arquivo
-  pela metade no lugar final.
-* Vários processos podem preparar os dados ao mesmo tempo: uma trava
-  (``fcntl.flock`` na própria pasta ``root``) faz um esperar o outro, e quem
-  tem a trava apaga as pastas parciais que processos mortos deixaram.
-* O download tem limite de tempo: ``SEGUNDOS_SEM_PROGRESSO`` segundos sem
-  receber nada dão um ``ErroDeDados`` com as saídas possíveis.
+conferidos em ``root/FashionMNIST/raw`` (onde o torchvision os lê), sem nunca
+apagar nem reescrever arquivos que não escreveu (os ``.gz`` do usuário ficam
+onde estão). Tudo é montado numa pasta própria, ``root/.cursoconv-parcial-*``,
+e cada arquivo conferido vai para o lugar com ``os.replace`` (atômico). Uma
+trava (``fcntl.flock`` na pasta ``root``) faz um processo esperar o outro, e
+quem a tem apaga as pastas parciais de processos mortos. O download desiste
+depois de ``SEGUNDOS_SEM_PROGRESSO`` segundos sem receber nada.
 """
 
 import contextlib

@@ -199,13 +199,12 @@ def _epoca(passo, lotes, onde, a_cada, parada, barra, descricao, total):
     # a barra do tqdm.auto é um widget e não lê essa variável sozinha.
     desligada = not barra or os.environ.get("TQDM_DISABLE", "").lower() in ("1", "true")
     n = 0
-    for tamanho in tqdm(lotes, total=total, desc=descricao, leave=False, disable=desligada):
-        n += tamanho
-        onde["iteracao"] += 1
-        if onde["iteracao"] % a_cada == 0 and passo.primeira_ruim.item() >= 0:
-            break
-        if parada.pedido:
-            break
+    with tqdm(lotes, total=total, desc=descricao, leave=False, disable=desligada) as progresso:
+        for tamanho in progresso:
+            n += tamanho
+            onde["iteracao"] += 1
+            if parada.pedido or (onde["iteracao"] % a_cada == 0 and passo.primeira_ruim.item() >= 0):
+                break
     return n
 
 
