@@ -164,6 +164,8 @@ def _trava(root):
             print("Outro processo está preparando o Fashion-MNIST nesta pasta; esperando ele terminar...",
                   flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # sistema de arquivos sem flock (alguns discos de rede): segue sem trava
+            pass
         yield
     finally:
         os.close(fd)  # fecha e solta a trava
