@@ -12,7 +12,7 @@ import warnings
 import torch
 
 from . import ambiente
-from .avaliacao import (_conferir_saidas, _dispositivo_do, _perda, _soma_da_perda, _validar_modelo,
+from .avaliacao import (_conferir_saidas, _perda, _soma_da_perda, _validar_modelo,
                         evaluate_accuracy)
 from .carregadores import CarregadorDeTensores, _validar_lote
 from .formato import decimal
