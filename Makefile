@@ -1,6 +1,8 @@
 # Dois comandos fazem tudo numa máquina nova (veja o README):
 #   make livro    instala o ambiente (.venv) e monta o site em _build/html
 #   make testes   instala o ambiente (e o Chromium) e roda todos os testes
+# Para quem mexe no código, só os testes unitários (sem nbval, sem livro, sem navegador):
+#   make testes-rapidos   menos de 1 minuto
 # E mais dois, para as aulas:
 #   make alunos   gera em estudantes/ as lições sem soluções e sem saídas
 #   make apostila gera _build/apostila.pdf, o curso inteiro num PDF
@@ -10,13 +12,17 @@ BIN := $(VENV)/bin
 # O Chromium do Debian abre o site nos testes e imprime a apostila (apt precisa de root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: livro testes alunos apostila ambiente chromium limpar
+.PHONY: livro testes testes-rapidos alunos apostila ambiente chromium limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
 
 testes: ambiente chromium
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest
+
+testes-rapidos: ambiente
+	CURSO_RAPIDO=1 $(BIN)/python -m pytest tests -p no:nbval -o addopts="-p no:cacheprovider" \
+		--ignore=tests/test_livro.py --ignore=tests/test_site.py --ignore=tests/test_colab.py
 
 alunos: ambiente
 	$(BIN)/python ferramentas/versao_aluno.py --destino estudantes
@@ -27,9 +33,10 @@ apostila: ambiente chromium
 
 ambiente: $(VENV)/.instalado
 
-$(VENV)/.instalado: requirements.txt pyproject.toml
+# constraints.txt fixa as versões exatas (as saídas guardadas dependem delas); veja o README.
+$(VENV)/.instalado: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt -e .
 	touch $@
 
 chromium:

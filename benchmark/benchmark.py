@@ -1,11 +1,12 @@
-"""Compara o laço de treino da aula original com o de ``cursoconv.utils``.
+"""Compara o laço de treino da aula original com o de ``cursoconv.utils`` (``cursoconv.treino``).
 
 Os dois rodam no mesmo processo, no mesmo dispositivo, com os mesmos dados, o
 mesmo modelo (a variante da LeNet-5 da lição 5) e as mesmas configurações
 (SGD, lr 0,1, weight decay 1e-6, lote 128, imagens 32×32). Imprime o tempo de
 cada época (treino mais avaliação no teste), a razão entre as médias e as
-acurácias finais; confere também que o laço rápido dá os mesmos pesos que um
-laço comum partindo da mesma semente.
+acurácias finais; confere também que o laço com o grafo CUDA dá os mesmos
+pesos que o laço comum (``grafo_cuda=False``) partindo da mesma semente e, na
+GPU, mede o custo de conferir a perda (NaN) a cada iteração.
 
     FASHION_MNIST_DIR=../shared/data/fashion-mnist python benchmark/benchmark.py --nucleos 2
     python benchmark/benchmark.py --rapido --epocas 1          # fumaça, com o subconjunto
@@ -27,7 +28,7 @@ import torch
 import torchvision
 from torch import nn
 
-from cursoconv import lenet, utils
+from cursoconv import ambiente, lenet, treino, utils
 
 LR, WEIGHT_DECAY, LOTE, TAMANHO = 0.1, 1e-6, 128, 32
 
@@ -105,27 +106,27 @@ def modelo_e_otimizador(dispositivo, semente=0):
 
 
 def conferir_equivalencia(dispositivo, root):
-    """Uma época com o laço comum, uma com o rápido e outra com o comum, da mesma semente.
+    """Uma época com o laço comum, uma com o grafo CUDA e outra com o comum, da mesma semente.
 
     Com algoritmos determinísticos, dois laços comuns dão pesos idênticos; o
-    rápido (com o grafo CUDA, na GPU) deve dar os mesmos pesos. Devolve a maior
-    diferença entre comum e rápido e entre comum e comum (o ruído).
+    laço com o grafo CUDA (na GPU) deve dar os mesmos pesos. Devolve a maior
+    diferença entre comum e grafo e entre comum e comum (o ruído).
     """
     torch.use_deterministic_algorithms(True)
     pesos = []
     try:
-        for rapido in (False, True, False):
+        for grafo in (False, True, False):
             net, trainer = modelo_e_otimizador(dispositivo, semente=1)
             tr, te = utils.load_data_fashion_mnist(LOTE, resize=TAMANHO, root=root)
             utils.train_validate(net, tr, te, LOTE, trainer, nn.CrossEntropyLoss(), 1, device=dispositivo,
-                                 barra=False, rapido=rapido)
+                                 barra=False, grafo_cuda=grafo)
             pesos.append([p.detach().float().cpu() for p in net.parameters()])
     finally:
         torch.use_deterministic_algorithms(False)
     dif = lambda x, z: max((a - b).abs().max().item() for a, b in zip(x, z))
     diferenca, ruido = dif(pesos[0], pesos[1]), dif(pesos[0], pesos[2])
     print(f"equivalência (1 época, mesma semente, algoritmos determinísticos): maior diferença entre pesos "
-          f"comum × rápido {diferenca:.2e}; comum × comum {ruido:.2e}", flush=True)
+          f"comum × grafo CUDA {diferenca:.2e}; comum × comum {ruido:.2e}", flush=True)
     return diferenca
 
 
@@ -137,6 +138,28 @@ def conferir_queda_para_o_laco_comum(dispositivo, root):
     hist = utils.train_validate(net, tr, te, LOTE, torch.optim.Adam(net.parameters(), lr=1e-3),
                                 nn.CrossEntropyLoss(), 1, device=dispositivo, barra=False)
     return hist["acuracia_teste"][-1]
+
+
+def medir_custo_da_verificacao(dispositivo, root, epocas=3):
+    """Tempo por época conferindo a perda (NaN) a cada iteração × a cada ``VERIFICAR_A_CADA``.
+
+    Conferir obriga a CPU a esperar a GPU; é o custo que justifica o espaçamento
+    descrito na docstring de ``train_validate``.
+    """
+    padrao, tempos = treino.VERIFICAR_A_CADA, {}
+    try:
+        for a_cada in (1, padrao):
+            treino.VERIFICAR_A_CADA = a_cada
+            net, trainer = modelo_e_otimizador(dispositivo)
+            tr, te = utils.load_data_fashion_mnist(LOTE, resize=TAMANHO, root=root)
+            hist = utils.train_validate(net, tr, te, LOTE, trainer, nn.CrossEntropyLoss(), epocas,
+                                        device=dispositivo, barra=False)
+            tempos[a_cada] = sum(hist["tempo"][1:]) / max(len(hist["tempo"]) - 1, 1)
+    finally:
+        treino.VERIFICAR_A_CADA = padrao
+    print(f"custo da verificação de NaN: {tempos[1]:.3f} s/época conferindo a cada iteração, "
+          f"{tempos[padrao]:.3f} s/época a cada {padrao} ({tempos[1] / tempos[padrao]:.2f}x)", flush=True)
+    return tempos
 
 
 def main():
@@ -156,7 +179,7 @@ def main():
         torch.set_num_threads(args.nucleos)
     if args.rapido:
         os.environ[utils.VARIAVEL_RAPIDO] = "1"
-        utils.EPOCAS_RAPIDO = args.epocas
+        ambiente.EPOCAS_RAPIDO = args.epocas
     dispositivo = torch.device(args.dispositivo) if args.dispositivo else utils.escolher_dispositivo()
     nucleos = len(os.sched_getaffinity(0))
     print(f"dispositivo: {utils.descrever_dispositivo(dispositivo)}; núcleos: {nucleos}; "
@@ -187,6 +210,7 @@ def main():
     if dispositivo.type == "cuda":
         print(f"queda para o laço comum (Adam): acurácia após 1 época "
               f"{conferir_queda_para_o_laco_comum(dispositivo, args.root):.3f}")
+        medir_custo_da_verificacao(dispositivo, args.root)
 
     media = lambda t: sum(t[1:]) / len(t[1:]) if len(t) > 1 else t[0]
     razao = media(t_orig) / media(t_novo)

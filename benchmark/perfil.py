@@ -8,12 +8,14 @@ memória). Imprime os kernels mais caros de cada uma.
 
     python benchmark/perfil.py
 """
+import itertools
 import time
 
 import torch
 from torch import nn
 
-from cursoconv import lenet, utils
+from cursoconv import lenet, treino, utils
+from cursoconv.grafo_cuda import GrafoCUDA
 
 
 def medir(benchmark_cudnn, canais_no_fim, passos=200):
@@ -23,23 +25,22 @@ def medir(benchmark_cudnn, canais_no_fim, passos=200):
     net = lenet.lenet5_variante().cuda().to(memory_format=formato)
     trainer = torch.optim.SGD(net.parameters(), lr=0.1, weight_decay=1e-6)
     loss = nn.CrossEntropyLoss()
-    X = torch.rand(60000, 1, 32, 32, device="cuda").to(memory_format=formato)
-    y = torch.randint(0, 10, (60000,), device="cuda")
-    soma, acertos = torch.zeros((), device="cuda"), torch.zeros((), device="cuda", dtype=torch.long)
-    grafo = utils._PassoEmGrafo()
-    ordem = torch.randperm(60000, device="cuda")
-    lotes = ordem[: 128 * (passos + 10)].split(128)
-    for indices in lotes[:10]:
-        grafo.executar(net, trainer, loss, X, y, indices, soma, acertos)
+    X, y = torch.rand(60000, 1, 32, 32), torch.randint(0, 10, (60000,))
+    carregador = utils.CarregadorDeTensores(X, y, 128, True)
+    passo = treino.Passo(net, trainer, loss, torch.device("cuda"))
+    grafo = GrafoCUDA(passo, carregador, torch.device("cuda"))
+    grafo.X = grafo.X.to(memory_format=formato)
+    for _ in itertools.islice(grafo.passos(), 10):  # aquecimento e gravação do grafo
+        pass
     torch.cuda.synchronize()
     inicio = time.perf_counter()
-    for indices in lotes[10:]:
-        grafo.executar(net, trainer, loss, X, y, indices, soma, acertos)
+    for _ in itertools.islice(grafo.passos(), passos):
+        pass
     torch.cuda.synchronize()
     por_passo = (time.perf_counter() - inicio) / passos
     with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
-        for indices in lotes[10:60]:
-            grafo.executar(net, trainer, loss, X, y, indices, soma, acertos)
+        for _ in itertools.islice(grafo.passos(), 50):
+            pass
         torch.cuda.synchronize()
     nome = f"cudnn.benchmark={benchmark_cudnn}, channels_last={canais_no_fim}"
     print(f"\n=== {nome}: {por_passo * 1e3:.3f} ms por passo (relógio), "

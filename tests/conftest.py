@@ -3,6 +3,7 @@
 O modo rápido fica ligado para o nbval (o kernel herda o ambiente), de modo que
 nenhum teste precisa de rede nem de ``../shared``.
 """
+import functools
 import gzip
 import hashlib
 import os
@@ -46,23 +47,35 @@ def _idx(array):
     return cabecalho + array.astype(np.uint8).tobytes()
 
 
-@pytest.fixture
-def copia_sintetica(tmp_path, monkeypatch):
-    """Uma pasta com os quatro .gz no formato oficial, feitos a partir do subconjunto do repositório.
-
-    Os MD5 esperados pelo módulo são trocados pelos destes arquivos, para que a
-    verificação funcione igual à dos dados reais.
-    """
+@functools.lru_cache(maxsize=1)
+def _gz_sinteticos():
+    """Os quatro .gz (e os MD5 do conteúdo) feitos do subconjunto, calculados uma vez por sessão."""
     from cursoconv import utils
     with np.load(utils.SUBCONJUNTO) as z:
         partes = {"train-images-idx3-ubyte": z["X_treino"], "train-labels-idx1-ubyte": z["y_treino"],
                   "t10k-images-idx3-ubyte": z["X_teste"], "t10k-labels-idx1-ubyte": z["y_teste"]}
+    arquivos, md5s = {}, {}
+    for nome, array in partes.items():
+        conteudo = _idx(array)
+        md5s[nome] = hashlib.md5(conteudo).hexdigest()
+        arquivos[f"{nome}.gz"] = gzip.compress(conteudo, compresslevel=1)
+    return arquivos, md5s
+
+
+@pytest.fixture
+def copia_sintetica(tmp_path, monkeypatch):
+    """Uma pasta com os quatro .gz no formato oficial, feitos a partir do subconjunto do repositório.
+
+    Os MD5 esperados pelo módulo (``cursoconv.dados.MD5_DESCOMPACTADO``, que
+    ``utils`` reexporta) são trocados pelos destes arquivos, para que a
+    verificação funcione igual à dos dados reais.
+    """
+    from cursoconv import dados, utils
+    arquivos, md5s = _gz_sinteticos()
     pasta = tmp_path / "copia"
     pasta.mkdir()
-    md5s = {}
-    for nome, array in partes.items():
-        dados = _idx(array)
-        md5s[nome] = hashlib.md5(dados).hexdigest()
-        (pasta / f"{nome}.gz").write_bytes(gzip.compress(dados))
-    monkeypatch.setattr(utils, "MD5_DESCOMPACTADO", md5s)
+    for nome, conteudo in arquivos.items():
+        (pasta / nome).write_bytes(conteudo)
+    monkeypatch.setattr(dados, "MD5_DESCOMPACTADO", dict(md5s))
+    monkeypatch.setattr(utils, "MD5_DESCOMPACTADO", dict(md5s))
     return pasta

@@ -1,0 +1,145 @@
+"""Os carregadores do Fashion-MNIST: imagens lidas uma vez e servidas em lotes.
+
+O ``DataLoader`` da aula original montava cada lote amostra por amostra,
+aplicando as transformações de novo a cada época. Aqui as imagens são lidas,
+convertidas e redimensionadas uma só vez, e cada lote é uma simples indexação.
+Com o modo rápido (``CURSO_RAPIDO=1``), usa o subconjunto que vem com o pacote.
+"""
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import TensorDataset
+
+from . import ambiente, dados
+from .formato import decimal, inteiro
+
+SUBCONJUNTO = Path(__file__).with_name("dados") / "fashion-mnist-rapido.npz"
+#: Maior memória (em GiB) que as imagens convertidas podem ocupar; acima disso, um erro.
+LIMITE_MEMORIA_GIB = 4
+LOTE_DE_REDIMENSIONAR = 2048  # imagens redimensionadas por vez (limita o pico de memória)
+
+
+def _ler_completo(root):
+    """Os tensores ``uint8``/``int64`` (X_treino, y_treino, X_teste, y_teste) dos dados completos."""
+    import torchvision
+    root = dados.conferir_root(root)
+    dados.preparar_fashion_mnist(root)
+    partes = []
+    for treino in (True, False):
+        ds = torchvision.datasets.FashionMNIST(root, train=treino)
+        partes += [ds.data, ds.targets]
+    return partes
+
+
+def _ler_subconjunto():
+    with np.load(SUBCONJUNTO) as z:
+        return [torch.from_numpy(z[k]) for k in ("X_treino", "y_treino", "X_teste", "y_teste")]
+
+
+def _validar_tamanho(resize):
+    if resize is None:
+        return None
+    if isinstance(resize, int) and not isinstance(resize, bool):
+        resize = (resize, resize)
+    if (not isinstance(resize, (tuple, list)) or len(resize) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in resize)):
+        raise ValueError("resize deve ser None, um inteiro positivo (ex.: 32) ou um par de "
+                         f"inteiros positivos (ex.: (32, 32)); recebi {resize!r}.")
+    return tuple(resize)
+
+
+def _validar_lote(batch_size):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise TypeError(f"batch_size deve ser um inteiro, como 128; recebi {batch_size!r}.")
+    if batch_size <= 0:
+        raise ValueError(f"batch_size deve ser positivo, como 128; recebi {batch_size}.")
+
+
+def _conferir_memoria(quantidade, resize):
+    """Recusa, com a estimativa, um ``resize`` cujas imagens não caberiam na memória."""
+    altura, largura = resize or (28, 28)
+    gib = quantidade * altura * largura * 4 / 2**30  # float32: 4 bytes por pixel
+    if gib > LIMITE_MEMORIA_GIB:
+        raise MemoryError(
+            f"Com resize={resize[0] if resize[0] == resize[1] else resize}, as {inteiro(quantidade)} "
+            f"imagens ocupariam {decimal(gib, 1)} GiB de memória ({inteiro(quantidade)} × "
+            f"{altura} × {largura} pixels × 4 bytes), acima do limite de {LIMITE_MEMORIA_GIB} GiB "
+            "deste curso (uma máquina do Colab tem uns 12 GiB). Use um tamanho menor: a LeNet-5 usa "
+            "resize=32, e 28 (sem resize) é o tamanho original.")
+
+
+def para_tensores(imagens, resize=None):
+    """Converte imagens ``uint8`` (N×28×28) em ``float32`` N×1×H×W em [0, 1].
+
+    O redimensionamento (se houver) é feito uma vez, em blocos de
+    ``LOTE_DE_REDIMENSIONAR`` imagens, para não precisar de uma cópia extra de tudo.
+    """
+    if resize is None:
+        return imagens.unsqueeze(1).float().div_(255)
+    from torchvision.transforms.v2 import functional as TF
+    X = torch.empty(len(imagens), 1, *resize)
+    for inicio in range(0, len(imagens), LOTE_DE_REDIMENSIONAR):
+        bloco = imagens[inicio:inicio + LOTE_DE_REDIMENSIONAR].unsqueeze(1).float().div_(255)
+        X[inicio:inicio + len(bloco)] = TF.resize(bloco, list(resize), antialias=True)
+    return X
+
+
+class CarregadorDeTensores:
+    """Entrega lotes ``(X, y)`` de tensores já prontos, como um ``DataLoader``.
+
+    ``dataset`` é um ``TensorDataset``, ``len()`` dá o número de lotes e, com
+    ``embaralhar``, a ordem muda a cada época, sorteada pelo gerador global do
+    PyTorch (``torch.randperm``), um sorteio por época, quando a iteração começa.
+    """
+
+    def __init__(self, X, y, batch_size, embaralhar):
+        _validar_lote(batch_size)
+        self.dataset = TensorDataset(X, y)
+        self.batch_size, self.embaralhar = batch_size, embaralhar
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def ordem(self):
+        """A ordem das amostras numa época: sorteada se ``embaralhar``, senão a original."""
+        n = len(self.dataset)
+        return torch.randperm(n) if self.embaralhar else torch.arange(n)
+
+    def __iter__(self):
+        X, y = self.dataset.tensors
+        for indices in self.ordem().split(self.batch_size):
+            yield X[indices], y[indices]
+
+
+def load_data_fashion_mnist(batch_size, resize=None, root=dados.RAIZ_PADRAO, num_workers=None):
+    """Carrega o Fashion-MNIST e devolve ``(train_iter, test_iter)``.
+
+    Cada iterador entrega lotes ``(X, y)``: ``X`` com forma ``(lote, 1, H, W)``
+    e valores em [0, 1], ``y`` com os rótulos 0 a 9 (nomes em ``CLASSES``). O
+    treino é embaralhado a cada época; o teste, não.
+
+    As imagens são lidas uma vez, convertidas e, se ``resize`` for dado
+    (inteiro ou par altura, largura), redimensionadas de uma vez só, e não
+    amostra por amostra a cada época como fazia a aula original. Um ``resize``
+    que passaria de ``LIMITE_MEMORIA_GIB`` é recusado com a estimativa.
+    ``num_workers`` (do ``DataLoader``) é aceito e ignorado, com um aviso: aqui
+    não há trabalho por amostra para dividir entre processos.
+    Veja ``preparar_fashion_mnist`` para a ordem em que os dados são procurados.
+    """
+    _validar_lote(batch_size)
+    resize = _validar_tamanho(resize)
+    root = dados.conferir_root(root)
+    if num_workers not in (None, 0):
+        warnings.warn(f"num_workers={num_workers!r} foi ignorado: este carregador não precisa de "
+                      "processos auxiliares, porque as imagens já ficam prontas na memória e cada "
+                      "lote é só uma indexação. Pode tirar num_workers da chamada.", stacklevel=2)
+    rapido = ambiente.modo_rapido()
+    _conferir_memoria(4000 if rapido else 70000, resize)
+    Xtr, ytr, Xte, yte = _ler_subconjunto() if rapido else _ler_completo(root)
+    Xtr, Xte = para_tensores(Xtr, resize), para_tensores(Xte, resize)
+    return (CarregadorDeTensores(Xtr, ytr.long(), batch_size, True),
+            CarregadorDeTensores(Xte, yte.long(), batch_size, False))

@@ -1,0 +1,83 @@
+"""O passo de treino gravado num grafo CUDA: a única otimização do laço que se paga.
+
+Numa rede pequena como a LeNet-5, a GPU faz as contas de um lote mais depressa
+do que a CPU consegue disparar as centenas de kernels pequenos de um passo
+(previsão, perda, retropropagação, otimizador). Gravado num grafo CUDA, o passo
+inteiro vira um comando só, repetido com ``replay()``. Na H100 isso levou a
+época da lição 5 de 0,92 s para 0,56 s; guardar os dados na GPU sem o grafo
+não ganhou nada (veja ``benchmark/resultados.md``).
+
+O grafo repete sempre os mesmos endereços de memória. Por isso os dados de
+treino ficam na GPU durante o treino (uma cópia por chamada de
+``train_validate``), o lote é escolhido por índices copiados para um tensor
+fixo, e as somas da época são tensores fixos zerados no lugar.
+"""
+
+import torch
+
+
+class GrafoCUDA:
+    """Executa as épocas de treino de um ``CarregadorDeTensores`` com o passo num grafo CUDA.
+
+    ``passo`` é o passo de treino de ``cursoconv.treino`` (chamado com ``X, y``).
+    Os ``AQUECIMENTO`` primeiros passos rodam normalmente, num fluxo à parte
+    (o cuDNN escolhe algoritmos, o otimizador cria seus estados); o seguinte é
+    gravado, e daí em diante cada lote completo é um ``replay()``. O lote final
+    menor roda sem o grafo, com as mesmas contas. Se a gravação falhar (por
+    exemplo, ``Adam`` sem ``capturable=True``), avisa e segue sem o grafo, com
+    o mesmo resultado.
+    """
+
+    AQUECIMENTO = 3
+
+    def __init__(self, passo, carregador, dispositivo):
+        self.passo, self.carregador = passo, carregador
+        X, y = carregador.dataset.tensors
+        self.X, self.y = X.to(dispositivo), y.to(dispositivo)
+        self.dispositivo = dispositivo
+        self.grafo, self.indices, self.aquecidos, self.falhou = None, None, 0, False
+        self.fluxo = torch.cuda.Stream(dispositivo)
+
+    def passos(self):
+        """Treina uma época, um lote por vez, e entrega o tamanho de cada lote depois do passo.
+
+        A ordem vem de ``carregador.ordem()``: o mesmo sorteio que iterar o carregador faria.
+        """
+        lote = self.carregador.batch_size
+        for indices in self.carregador.ordem().to(self.dispositivo).split(lote):
+            if len(indices) == lote and not self.falhou:
+                self._no_grafo(indices)
+            else:
+                self.passo(self.X.index_select(0, indices), self.y.index_select(0, indices))
+            yield len(indices)
+
+    def _no_grafo(self, indices):
+        if self.grafo is None and self.aquecidos >= self.AQUECIMENTO:
+            try:
+                self._capturar(indices)
+            except Exception as erro:  # algo que o grafo CUDA não aceita: segue sem ele
+                self.falhou = True
+                torch.cuda.synchronize(self.dispositivo)
+                print("Aviso: não consegui gravar o passo de treino num grafo CUDA "
+                      f"({type(erro).__name__}: {str(erro)[:200]}); sigo com o laço comum, que dá o "
+                      "mesmo resultado, só que mais devagar.", flush=True)
+                self.passo(self.X.index_select(0, indices), self.y.index_select(0, indices))
+                return
+        if self.grafo is not None:
+            self.indices.copy_(indices)
+            self.grafo.replay()
+            return
+        principal = torch.cuda.current_stream(self.dispositivo)
+        self.fluxo.wait_stream(principal)
+        with torch.cuda.stream(self.fluxo):  # o aquecimento fora do fluxo principal, como pede a captura
+            self.passo(self.X.index_select(0, indices), self.y.index_select(0, indices))
+        principal.wait_stream(self.fluxo)
+        self.aquecidos += 1
+
+    def _capturar(self, indices):
+        self.indices = indices.clone()
+        grafo = torch.cuda.CUDAGraph()
+        self.passo.otimizador.zero_grad(set_to_none=True)
+        with torch.cuda.graph(grafo):
+            self.passo(self.X.index_select(0, self.indices), self.y.index_select(0, self.indices))
+        self.grafo = grafo  # a gravação não executa o passo: o replay() logo depois o executa
