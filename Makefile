@@ -1,8 +1,11 @@
 # Dois comandos fazem tudo numa máquina nova (veja o README):
 #   make livro    instala o ambiente (.venv) e monta o site em _build/html
 #   make testes   instala o ambiente (e o Chromium) e roda todos os testes
-# E mais dois, para as aulas:
-#   make alunos   gera em estudantes/ as lições sem soluções e sem saídas
+# E mais estes, para as aulas:
+#   make edicoes  refaz, a partir de lessons/, as edições Colab e do aluno (edicoes/),
+#                 a célula de preparação, os selos e o trecho gerado de instrutores.md
+#                 (num ambiente pequeno, .venv-edicoes: só nbformat e pyyaml)
+#   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos
 #   make apostila gera _build/apostila.pdf, o curso inteiro num PDF
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +13,10 @@ BIN := $(VENV)/bin
 # O Chromium do Debian abre o site nos testes e imprime a apostila (apt precisa de root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: livro testes alunos apostila ambiente chromium limpar
+VENV_EDICOES ?= .venv-edicoes
+ENTREGAS ?= entregas
+
+.PHONY: livro testes edicoes alunos corrigir apostila ambiente chromium limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
@@ -18,8 +24,19 @@ livro: ambiente
 testes: ambiente chromium
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest
 
-alunos: ambiente
-	$(BIN)/python ferramentas/versao_aluno.py --destino estudantes
+edicoes: $(VENV_EDICOES)/.instalado
+	$(VENV_EDICOES)/bin/python -m ferramentas.sincronizar
+	$(VENV_EDICOES)/bin/python -m ferramentas.edicoes
+
+alunos: edicoes
+
+$(VENV_EDICOES)/.instalado:
+	$(PYTHON) -m venv $(VENV_EDICOES)
+	$(VENV_EDICOES)/bin/python -m pip install --quiet nbformat pyyaml
+	touch $@
+
+corrigir: ambiente
+	$(BIN)/python -m ferramentas.corrigir $(ENTREGAS)
 
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going

@@ -226,6 +226,33 @@ def _diretiva(d, ctx, pasta, aluno):
     return "\n" + corpo() + "\n"
 
 
+def lugar_da_resposta(solucao):
+    """A célula que o aluno recebe no lugar de uma célula ``solucao``.
+
+    Os nomes que a solução define continuam definidos (funções que levantam
+    ``NotImplementedError``, variáveis ``None``), para que a célula de verificação
+    diga "ainda não respondido" e a lição rode até o fim sem a resposta.
+    """
+    import ast
+    linhas = [LUGAR_DA_RESPOSTA]
+    try:
+        arvore = ast.parse(solucao)
+    except SyntaxError:
+        return LUGAR_DA_RESPOSTA
+    for no in arvore.body:
+        if isinstance(no, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            linhas += [f"def {no.name}({ast.unparse(no.args)}):",
+                       "    raise NotImplementedError(\"complete esta função\")"]
+        elif isinstance(no, (ast.Assign, ast.AnnAssign)):
+            alvos = no.targets if isinstance(no, ast.Assign) else [no.target]
+            for alvo in alvos:
+                nomes = [n.id for n in ast.walk(alvo) if isinstance(n, ast.Name)]
+                if nomes and all(isinstance(n, (ast.Name, ast.Tuple, ast.List)) for n in ast.walk(alvo)
+                                 if not isinstance(n, ast.expr_context)):
+                    linhas.append(f"{', '.join(nomes)} = {', '.join(['None'] * len(nomes))}  # troque None")
+    return "\n".join(linhas)
+
+
 def _selo(caminho):
     return linha_selo(repositorio.url_colab(caminho))
 
@@ -245,7 +272,7 @@ def edicao(licao, ctx, aluno):
                 if portao:
                     continue
                 if ETIQUETA_SOLUCAO in celula.metadata.get("tags", []):
-                    celula.source = LUGAR_DA_RESPOSTA
+                    celula.source = lugar_da_resposta(celula.source)
                     celula.metadata["tags"] = [t for t in celula.metadata["tags"] if t != ETIQUETA_SOLUCAO]
                     if not celula.metadata["tags"]:
                         del celula.metadata["tags"]

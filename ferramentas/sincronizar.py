@@ -40,8 +40,9 @@ MARCA_FIM = "<!-- fim do trecho gerado -->"
 # ele ainda não existe): o pip roda aqui, com o progresso à vista, e a causa de uma
 # falha (versão ou endereço errados, sem internet) é dita em português.
 CELULA_PREPARACAO = """\
-# Preparação (igual em todas as lições): no Colab, instala o módulo do curso na
-# versão abaixo; onde ele já está instalado (no seu computador), não faz nada.
+# @title Preparação: instala o módulo do curso (clique duas vezes para ver) {{ display-mode: "form" }}
+# Igual em todas as lições: no Colab, instala o módulo do curso na versão abaixo;
+# onde ele já está instalado (no seu computador), não faz nada.
 REPOSITORIO = "{url}"
 VERSAO = "{versao}"  # {o_que_e}
 
