@@ -31,8 +31,8 @@ from ferramentas import repositorio
 TEMPOS = repositorio.TEMPOS
 CABECALHO_TEMPOS = """\
 # Tempo para executar cada lição do início ao fim com os dados completos
-# (segundos), anotado por ferramentas/executar.py: não edite à mão. A página
-# instrutores.md é refeita a partir daqui por ferramentas/sincronizar.py.
+# (segundos), anotado por python -m ferramentas.executar: não edite à mão. A página
+# instrutores.md é refeita a partir daqui por python -m ferramentas.sincronizar.
 """
 
 
