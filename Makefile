@@ -3,8 +3,11 @@
 #   make testes   instala o ambiente (e o Chromium) e roda todos os testes
 # Para quem mexe no código, só os testes unitários (sem nbval, sem livro, sem navegador):
 #   make testes-rapidos   menos de 1 minuto
-# E mais dois, para as aulas:
-#   make alunos   gera em estudantes/ as lições sem soluções e sem saídas
+# E mais estes, para as aulas:
+#   make edicoes  refaz, a partir de lessons/, as edições Colab e do aluno (edicoes/),
+#                 a célula de preparação, os selos e o trecho gerado de instrutores.md
+#                 (num ambiente pequeno, .venv-edicoes: só nbformat e pyyaml)
+#   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos
 #   make apostila gera _build/apostila.pdf, o curso inteiro num PDF
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,7 +15,10 @@ BIN := $(VENV)/bin
 # O Chromium do Debian abre o site nos testes e imprime a apostila (apt precisa de root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: livro testes testes-rapidos alunos apostila ambiente chromium limpar
+VENV_EDICOES ?= .venv-edicoes
+ENTREGAS ?= entregas
+
+.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
@@ -22,10 +28,22 @@ testes: ambiente chromium
 
 testes-rapidos: ambiente
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest tests -p no:nbval -o addopts="-p no:cacheprovider" \
-		--ignore=tests/test_livro.py --ignore=tests/test_site.py --ignore=tests/test_colab.py
+		--ignore=tests/test_livro.py --ignore=tests/test_site.py --ignore=tests/test_colab.py \
+		--ignore=tests/test_explorador.py --ignore=tests/test_corrigir.py
 
-alunos: ambiente
-	$(BIN)/python ferramentas/versao_aluno.py --destino estudantes
+edicoes: $(VENV_EDICOES)/.instalado
+	$(VENV_EDICOES)/bin/python -m ferramentas.sincronizar
+	$(VENV_EDICOES)/bin/python -m ferramentas.edicoes
+
+alunos: edicoes
+
+$(VENV_EDICOES)/.instalado:
+	$(PYTHON) -m venv $(VENV_EDICOES)
+	$(VENV_EDICOES)/bin/python -m pip install --quiet nbformat pyyaml
+	touch $@
+
+corrigir: ambiente
+	$(BIN)/python -m ferramentas.corrigir $(ENTREGAS)
 
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going

@@ -1,6 +1,7 @@
 """Executa lições de verdade, guarda as saídas nos próprios notebooks e anota o tempo.
 
-    python ferramentas/executar.py lessons/00-preparando-o-ambiente.ipynb [...]
+    python -m ferramentas.executar lessons/00-preparando-o-ambiente.ipynb [...]
+    python -m ferramentas.executar --todas      # todas as lições do _toc.yml
 
 As saídas guardadas são as que o site mostra, por isso rode com os dados
 completos (``FASHION_MNIST_DIR`` apontando para os quatro .gz, ou os dados já
@@ -11,7 +12,7 @@ linhas impressas por época continuam lá.
 O tempo de cada lição é impresso e anotado em ``ferramentas/tempos.yml``, sob o
 nome do arquivo da lição e o tipo de máquina (``cpu`` ou ``gpu``), com a
 descrição do hardware. A página para instrutores mostra esses tempos (depois de
-``python ferramentas/sincronizar.py``). Uma cópia da lição em outra pasta anota
+``python -m ferramentas.sincronizar``). Uma cópia da lição em outra pasta anota
 o tempo com o mesmo nome, sem mexer na lição do repositório.
 """
 import datetime
@@ -25,12 +26,13 @@ import nbformat
 import yaml
 from nbclient import NotebookClient
 
-RAIZ = Path(__file__).resolve().parents[1]
-TEMPOS = RAIZ / "ferramentas" / "tempos.yml"
+from ferramentas import repositorio
+
+TEMPOS = repositorio.TEMPOS
 CABECALHO_TEMPOS = """\
 # Tempo para executar cada lição do início ao fim com os dados completos
-# (segundos), anotado por ferramentas/executar.py: não edite à mão. A página
-# instrutores.md é refeita a partir daqui por ferramentas/sincronizar.py.
+# (segundos), anotado por python -m ferramentas.executar: não edite à mão. A página
+# instrutores.md é refeita a partir daqui por python -m ferramentas.sincronizar.
 """
 
 
@@ -68,9 +70,7 @@ def maquina():
 
 
 def ler_tempos():
-    if not TEMPOS.is_file():
-        return {}
-    return yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) or {}
+    return dict(repositorio.ler_yaml(TEMPOS)) if TEMPOS.is_file() else {}
 
 
 def anotar(licao, duracao, tipo, descricao):
@@ -90,7 +90,8 @@ if __name__ == "__main__":
         sys.exit("Desligue CURSO_RAPIDO: as saídas guardadas vêm dos dados completos.")
     os.environ["TQDM_DISABLE"] = "1"
     tipo, descricao = maquina()
-    for arquivo in sys.argv[1:]:
+    arquivos = repositorio.licoes() if sys.argv[1:] == ["--todas"] else sys.argv[1:]
+    for arquivo in arquivos:
         duracao = executar(arquivo)
         anotar(arquivo, duracao, tipo, descricao)
         print(f"{arquivo}: {duracao:.1f} s ({tipo}: {descricao})", flush=True)

@@ -1,6 +1,6 @@
 """Gera cursoconv/dados/fashion-mnist-rapido.npz, o subconjunto do modo rápido.
 
-Uso: python ferramentas/fazer_subconjunto.py PASTA_COM_OS_QUATRO_GZ
+Uso: python -m ferramentas.fazer_subconjunto PASTA_COM_OS_QUATRO_GZ
 
 Pega, de cada classe, as primeiras 300 imagens de treino e as primeiras 100 de
 teste dos arquivos oficiais (conferidos pelo MD5 do conteúdo), mantendo a ordem

@@ -1,64 +1,86 @@
 """Mantém iguais, em todas as lições, a célula de preparação e o selo do Colab.
 
-Ambos derivam do endereço e do ramo do repositório em ``_config.yml``. Rode
-depois de mudar esse endereço (num fork, por exemplo) ou de criar uma lição:
+Ambos derivam do endereço, da etiqueta e do ramo do repositório em ``_config.yml``
+(veja ``ferramentas/repositorio.py``). Rode depois de mudar esse endereço (num
+fork, por exemplo), de publicar uma etiqueta nova ou de criar uma lição:
 
-    python ferramentas/sincronizar.py             # reescreve o que mudou
-    python ferramentas/sincronizar.py --verificar # só confere (usado nos testes)
+    python -m ferramentas.sincronizar             # reescreve o que mudou
+    python -m ferramentas.sincronizar --verificar # só confere (usado nos testes)
 
 Cada lição em ``lessons/`` começa por uma célula de texto com o título (``# ...``);
-o selo vai logo abaixo do título e a célula de preparação é a primeira de código.
+o selo vai logo abaixo do título e abre a edição Colab da lição
+(``edicoes/colab/``, gerada por ``python -m ferramentas.edicoes``); a célula de
+preparação é a primeira de código.
 
 Também refaz, em ``instrutores.md``, o trecho entre as marcas ``MARCA_INICIO`` e
 ``MARCA_FIM``: o que cada lição cobre (a lista de objetivos da sua primeira
-célula), quantos exercícios tem e quanto tempo leva para rodar (de
-``ferramentas/tempos.yml``, anotado por ``ferramentas/executar.py``).
+célula), os links para dar a lição aos alunos, os exercícios (corrigidos
+automaticamente ou por leitura, com os critérios de correção tirados das
+soluções), o tempo de aula e o tempo para rodar (de ``ferramentas/tempos.yml``,
+anotado por ``python -m ferramentas.executar``).
 """
 import base64
 import re
 import sys
-from pathlib import Path
 
 import nbformat
-import yaml
+from ferramentas import repositorio
+from ferramentas.repositorio import RAIZ, titulo_da_licao
 
-RAIZ = Path(__file__).resolve().parents[1]
 # O selo é uma linha de HTML: o Markdown recusa links "data:" de imagens SVG, e o
 # HTML funciona igual no site, no Jupyter e no Colab. A linha começa pela marca.
 MARCA_SELO = '<p class="selo-colab">'
-INTRO = RAIZ / "intro.md"
-INSTRUTORES = RAIZ / "instrutores.md"
-TEMPOS = RAIZ / "ferramentas" / "tempos.yml"
+INTRO = repositorio.INTRO
+INSTRUTORES = repositorio.INSTRUTORES
+TEMPOS = repositorio.TEMPOS
 MARCA_INICIO = "<!-- início do trecho gerado por ferramentas/sincronizar.py: não edite à mão -->"
 MARCA_FIM = "<!-- fim do trecho gerado -->"
 
-CELULA_PREPARACAO = '''\
-# Preparação (igual em todas as lições). Onde o módulo do curso falta (no Colab),
-# instala-o do repositório do curso; onde já está instalado, não instala nada.
-import importlib.util, os, subprocess, sys
-
+# A célula de preparação. Ela não pode usar o cursoconv para se instalar (no Colab
+# ele ainda não existe): o pip roda aqui, com o progresso à vista, e a causa de uma
+# falha (versão ou endereço errados, sem internet) é dita em português.
+CELULA_PREPARACAO = """\
+# @title Preparação: instala o módulo do curso (clique duas vezes para ver) {{ display-mode: "form" }}
+# Igual em todas as lições: no Colab, instala o módulo do curso na versão abaixo;
+# onde ele já está instalado (no seu computador), não faz nada.
 REPOSITORIO = "{url}"
-VERSAO = "{ramo}"  # ramo ou etiqueta do repositório
+VERSAO = "{versao}"  # {o_que_e}
+
+import importlib.util, os, subprocess, sys
 if importlib.util.find_spec("cursoconv") is None:
     fonte = os.environ.get("CURSOCONV_FONTE") or f"git+{{REPOSITORIO}}@{{VERSAO}}"
-    print(f"Instalando o módulo do curso a partir de {{fonte}} ...")
-    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                          "--disable-pip-version-check", fonte], capture_output=True, text=True)
-    if pip.returncode != 0:
-        print(pip.stdout + pip.stderr)
-        raise RuntimeError("Não foi possível instalar o módulo do curso (veja a mensagem do pip "
-                           "acima). Confira a conexão com a internet e rode esta célula de novo.")
+    print(f"Instalando o módulo do curso a partir de {{fonte}} ...", flush=True)
+    pip = subprocess.Popen([sys.executable, "-m", "pip", "install", "--progress-bar", "off", fonte],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    saida = "".join(print(linha, end="") or linha for linha in pip.stdout)
+    if pip.wait() != 0:
+        motivo = (f"a versão {{VERSAO}} não existe em {{REPOSITORIO}}; confira VERSAO" if "Did not find branch or tag" in saida
+                  else "sem acesso à internet; no Colab, reconecte e rode de novo" if "resolve host" in saida
+                  else f"{{REPOSITORIO}} não é um repositório público; confira REPOSITORIO" if "git clone" in saida
+                  else "veja a mensagem do pip acima")
+        raise RuntimeError(f"Não foi possível instalar o módulo do curso: {{motivo}}.")
     importlib.invalidate_caches()
 
 from cursoconv import utils
 
 utils.fixar_semente(0)
-print(utils.relatar_ambiente())'''
+{relato}"""
+RELATO_COM_GPU = "print(utils.relatar_ambiente())  # sem GPU, diz como ligar uma no Colab"
+RELATO_SEM_GPU = 'print("Dispositivo:", utils.descrever_dispositivo())  # esta lição roda bem na CPU'
 
 
-def configuracao():
-    cfg = yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))
-    return cfg["repository"]["url"].rstrip("/"), cfg["repository"].get("branch", "main")
+def treina(nb):
+    """A lição treina uma rede (e por isso vale a pena ligar a GPU)?"""
+    return any(c.cell_type == "code" and re.search(r"\btrain_validate\(|\btreinar\(", c.source)
+               for c in nb.cells)
+
+
+def celula_preparacao(nb):
+    etiqueta = repositorio.etiqueta()
+    o_que_e = ("etiqueta da versão publicada (em _config.yml)" if etiqueta
+               else "ramo do repositório: defina repository.etiqueta no _config.yml para fixar uma versão")
+    return CELULA_PREPARACAO.format(url=repositorio.endereco(), versao=repositorio.versao(), o_que_e=o_que_e,
+                                    relato=RELATO_COM_GPU if treina(nb) else RELATO_SEM_GPU)
 
 
 def selo_svg():
@@ -72,39 +94,30 @@ def selo_svg():
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def url_colab(url, ramo, caminho):
-    caminho_repo = re.sub(r"^https://github\.com/", "", url)
-    return f"https://colab.research.google.com/github/{caminho_repo}/blob/{ramo}/{caminho}"
+def linha_selo(url):
+    """A linha do selo "Abrir no Colab" que abre ``url``."""
+    return f'{MARCA_SELO}<a href="{url}"><img src="{selo_svg()}" alt="Abrir no Colab"></a></p>'
 
 
-def linha_selo(url, ramo, caminho):
-    return (f'{MARCA_SELO}<a href="{url_colab(url, ramo, caminho)}">'
-            f'<img src="{selo_svg()}" alt="Abrir no Colab"></a></p>')
+def caminho_edicao(arquivo, edicao="colab"):
+    """O caminho, relativo à raiz, da edição ``colab`` ou ``aluno`` da lição ``arquivo``."""
+    pasta = repositorio.EDICAO_COLAB if edicao == "colab" else repositorio.EDICAO_ALUNO
+    return repositorio.relativo(pasta / arquivo.name)
 
 
-def titulo_da_licao(nb):
-    """O título da lição: a primeira linha da primeira célula, sem o '# '."""
-    return nb.cells[0].source.lstrip().split("\n")[0].lstrip("# ").strip()
-
-
-def licoes():
-    return sorted((RAIZ / "lessons").glob("*.ipynb"))
-
-
-def sincronizar(nb, caminho, url, ramo):
-    """Ajusta o notebook ``nb`` em memória; devolve True se algo mudou."""
+def sincronizar(nb, arquivo):
+    """Ajusta o notebook ``nb`` (a lição ``arquivo``) em memória; devolve True se algo mudou."""
     mudou = False
     titulo = nb.cells[0]
     if titulo.cell_type != "markdown" or not titulo.source.lstrip().startswith("# "):
-        raise SystemExit(f"{caminho}: a primeira célula deve ser de texto e começar pelo título '# ...'.")
+        raise SystemExit(f"{arquivo.name}: a primeira célula deve ser de texto e começar pelo título '# ...'.")
     linhas = [l for l in titulo.source.split("\n") if MARCA_SELO not in l]
-    linhas.insert(1, linha_selo(url, ramo, caminho))
+    linhas.insert(1, linha_selo(repositorio.url_colab(caminho_edicao(arquivo))))
     novo = "\n".join(linhas)
     if novo != titulo.source:
         titulo.source, mudou = novo, True
-    codigo = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
-    celula = nb.cells[codigo]
-    esperado = CELULA_PREPARACAO.format(url=url, ramo=ramo)
+    celula = next(c for c in nb.cells if c.cell_type == "code")
+    esperado = celula_preparacao(nb)
     if celula.source != esperado:
         celula.source, mudou = esperado, True
     tags = celula.metadata.setdefault("tags", [])
@@ -158,23 +171,60 @@ def tempo(medida):
             f"medido em {medida['data']})")
 
 
-def trecho_instrutores(url, ramo):
-    """O texto gerado da página para instrutores: uma seção por lição e a tabela de tempos."""
-    tempos = yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) if TEMPOS.is_file() else {}
-    tempos = tempos or {}
+#: Estimativa do tempo de aula: leitura do texto e do código (palavras por minuto) e
+#: minutos por exercício, corrigido automaticamente (código) ou por leitura.
+PALAVRAS_POR_MINUTO = 100
+MINUTOS_EXERCICIO = {"automatico": 12, "leitura": 8}
+
+
+def tempo_de_aula(nb, exercicios, tempos):
+    """Minutos estimados de aula: ler, rodar na GPU (ou na CPU) e fazer os exercícios."""
+    palavras = sum(len(re.findall(r"\w+", c.source)) for c in nb.cells)
+    leitura = palavras / PALAVRAS_POR_MINUTO
+    fazer = sum(MINUTOS_EXERCICIO["automatico" if e.automatico else "leitura"] for e in exercicios)
+    medida = tempos.get("gpu") or tempos.get("cpu")
+    maquina = medida["segundos"] / 60 if medida else 0
+    return leitura, fazer, maquina
+
+
+def _em_uma_linha(texto):
+    return re.sub(r"\s*\n\s*", " ", texto).replace("|", "\\|").strip()
+
+
+def tabela_exercicios(exercicios):
+    """Tabela de exercícios: os corrigidos automaticamente e os por leitura, com os critérios."""
+    linhas = ["| exercício | lição | correção | gabarito e critérios (só nesta página e nas soluções) |",
+              "| --- | --- | --- | --- |"]
+    for e in exercicios:
+        licao = f"{{doc}}`{e.licao[:2]} <lessons/{e.licao}>`"
+        if e.automatico:
+            correcao, criterio = "automática", f"verificador `{e.rotulo}` (`make corrigir`)"
+        else:
+            correcao = "por leitura"
+            criterio = _em_uma_linha(e.criterios) or "*(falta o parágrafo **Critérios de correção:** na solução)*"
+        linhas.append(f"| {{ref}}`Exercício {e.numero} <{e.rotulo}>` | {licao} | {correcao} | {criterio} |")
+    return "\n".join(linhas)
+
+
+def trecho_instrutores():
+    """O texto gerado da página para instrutores: uma seção por lição e as tabelas."""
+    from ferramentas import myst
+    tempos = repositorio.ler_yaml(TEMPOS) if TEMPOS.is_file() else {}
+    todos = myst.exercicios()
     partes = []
     anterior = None
-    for arquivo in licoes():
+    for arquivo in repositorio.licoes():
         nb = nbformat.read(arquivo, as_version=4)
-        caminho = arquivo.relative_to(RAIZ).as_posix()
+        caminho = repositorio.relativo(arquivo)
         titulo = titulo_da_licao(nb)
-        textos = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-        exercicios = re.findall(r"^[ \t]*(?::{3,}|`{3,})\{exercise(?:-start)?\}", textos, re.MULTILINE)
-        em_codigo = sum("solucao" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "code")
+        exercicios = [e for e in todos if e.licao == arquivo.stem]
+        automaticos = sum(e.automatico for e in exercicios)
         itens = objetivos(nb.cells[0].source)
         partes.append(f"### {titulo}\n")
         partes.append(f"{{doc}}`Ler a lição <{caminho[:-len('.ipynb')]}>` · "
-                      f"[abrir no Colab]({url_colab(url, ramo, caminho)})\n")
+                      f"[edição do aluno no Colab]({repositorio.url_colab(caminho_edicao(arquivo, 'aluno'))}) "
+                      f"(o link para dar à turma) · "
+                      f"[edição completa no Colab]({repositorio.url_colab(caminho_edicao(arquivo))})\n")
         if apresentacao(nb.cells[0].source):
             partes.append(apresentacao(nb.cells[0].source) + "\n")
         if anterior:
@@ -186,17 +236,30 @@ def trecho_instrutores(url, ramo):
         partes.append("**O que cobre.** Ao final, o aluno saberá:\n")
         partes += [f"- {item}" for item in itens] or ["- (a lição não lista objetivos)"]
         partes.append("")
-        resolvidos = f", {em_codigo} com solução em código que roda nos testes" if em_codigo else ""
-        partes.append(f"**Exercícios.** {len(exercicios)}{resolvidos}.\n")
-    return "\n".join(partes + ["### Tempo para rodar cada lição\n",
-                                "Do início ao fim, com os dados completos:\n", tabela_tempos(tempo)])
+        numeros = ", ".join(str(e.numero) for e in exercicios)
+        partes.append(f"**Exercícios.** {len(exercicios)} ({numeros}), {automaticos} corrigidos "
+                      f"automaticamente e {len(exercicios) - automaticos} por leitura.\n")
+        leitura, fazer, maquina = tempo_de_aula(nb, exercicios, tempos.get(arquivo.stem, {}))
+        total = 5 * round((leitura + fazer + maquina) / 5 + 0.49)
+        partes.append(f"**Tempo de aula (estimativa).** Cerca de {total} min: {round(leitura)} min de "
+                      f"leitura do texto e do código, {round(fazer)} min de exercícios e "
+                      f"{round(maquina)} min de máquina.\n")
+    return "\n".join(partes + [
+        "### Exercícios e como são corrigidos\n",
+        "Os números são os do site. Os corrigidos automaticamente têm uma célula de verificação "
+        "na lição e entram na planilha de `make corrigir`; os por leitura têm, aqui, o gabarito e "
+        "a rubrica, tirados do parágrafo **Critérios de correção:** da solução de cada um "
+        "(a edição do aluno não traz as soluções).\n",
+        tabela_exercicios(todos) + "\n",
+        "### Tempo para rodar cada lição\n",
+        "Do início ao fim, com os dados completos:\n", tabela_tempos(tempo)])
 
 
 def tabela_tempos(formato):
     """A tabela de tempos de cada lição (CPU e GPU), lida de ``tempos.yml``."""
-    tempos = (yaml.safe_load(TEMPOS.read_text(encoding="utf-8")) if TEMPOS.is_file() else {}) or {}
+    tempos = repositorio.ler_yaml(TEMPOS) if TEMPOS.is_file() else {}
     tabela = ["| lição | CPU | GPU |", "| --- | --- | --- |"]
-    for arquivo in licoes():
+    for arquivo in repositorio.licoes():
         nb = nbformat.read(arquivo, as_version=4)
         titulo = titulo_da_licao(nb)
         medidas = tempos.get(arquivo.stem, {})
@@ -204,7 +267,7 @@ def tabela_tempos(formato):
     return "\n".join(tabela)
 
 
-def trecho_intro(url, ramo):
+def trecho_intro():
     """A tabela curta de tempos da página inicial (o hardware está na página para instrutores)."""
     curto = lambda m: duracao(m["segundos"]) if m else "ainda não medido"
     return tabela_tempos(curto)
@@ -224,17 +287,15 @@ def sincronizar_pagina(pagina, trecho, verificar):
 
 
 def main(verificar=False):
-    url, ramo = configuracao()
     fora = []
-    for arquivo in licoes():
+    for arquivo in repositorio.licoes():
         nb = nbformat.read(arquivo, as_version=4)
-        caminho = arquivo.relative_to(RAIZ).as_posix()
-        if sincronizar(nb, caminho, url, ramo):
-            fora.append(caminho)
+        if sincronizar(nb, arquivo):
+            fora.append(repositorio.relativo(arquivo))
             if not verificar:
                 nbformat.write(nb, arquivo)
     for pagina, trecho in ((INSTRUTORES, trecho_instrutores), (INTRO, trecho_intro)):
-        if sincronizar_pagina(pagina, trecho(url, ramo), verificar):
+        if sincronizar_pagina(pagina, trecho(), verificar):
             fora.append(pagina.name)
     if fora:
         acao = "fora de sincronia" if verificar else "atualizados"

@@ -1,10 +1,11 @@
-"""Cada lição roda sozinha, como no Google Colab.
+"""Cada lição roda sozinha, como no Google Colab, nas duas edições que o Colab abre.
 
-No Colab o aluno abre um único notebook: o repositório não está lá e o módulo
-``cursoconv`` não está instalado, mas PyTorch, torchvision e matplotlib estão.
-Estes testes conferem o selo do Colab e a célula de preparação de cada lição e
-executam cada uma nessas condições, sem rede: o pip instala o módulo a partir
-de uma cópia deste checkout, indicada pela variável ``CURSOCONV_FONTE``.
+No Colab o aluno abre um único notebook (a edição Colab ou a do aluno, em
+``edicoes/``): o repositório não está lá e o módulo ``cursoconv`` não está
+instalado, mas PyTorch, torchvision e matplotlib estão. Estes testes conferem a
+célula de preparação de cada lição e executam cada edição nessas condições, sem
+rede: o pip instala o módulo a partir de uma cópia deste checkout, indicada pela
+variável ``CURSOCONV_FONTE``.
 """
 import json
 import os
@@ -18,19 +19,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from nbclient import NotebookClient
 
-RAIZ = Path(__file__).resolve().parents[1]
-LICOES = sorted((RAIZ / "lessons").glob("*.ipynb"))
+from ferramentas import repositorio, sincronizar
+
+RAIZ = repositorio.RAIZ
+LICOES = repositorio.licoes()
+EDICOES = [repositorio.EDICOES / pasta / licao.name for licao in LICOES for pasta in ("colab", "aluno")]
 # O que o pip precisa para montar o pacote (veja pyproject.toml).
 ARQUIVOS_DO_PACOTE = ("pyproject.toml", "README.md", "LICENSE", "cursoconv")
 NUCLEO = "cursoconv-como-no-colab"
-
-
-def repositorio():
-    cfg = yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))["repository"]
-    return cfg["url"].rstrip("/"), str(cfg.get("branch", "main"))
 
 
 def primeira_celula_de_codigo(nb):
@@ -38,40 +36,71 @@ def primeira_celula_de_codigo(nb):
 
 
 def test_ha_licoes():
-    assert LICOES, "nenhuma lição em lessons/"
+    assert LICOES, "nenhuma lição no _toc.yml"
 
 
 def test_celula_de_preparacao_igual_em_todas_e_do_repositorio_configurado():
-    url, ramo = repositorio()
-    fontes = {licao.name: primeira_celula_de_codigo(nbformat.read(licao, as_version=4)).source
-              for licao in LICOES}
+    url, versao = repositorio.endereco(), repositorio.versao()
+    fontes = {}
+    for licao in LICOES:
+        nb = nbformat.read(licao, as_version=4)
+        fonte = primeira_celula_de_codigo(nb).source
+        # A dica da GPU só nas lições que treinam uma rede.
+        relato = sincronizar.RELATO_COM_GPU if sincronizar.treina(nb) else sincronizar.RELATO_SEM_GPU
+        assert fonte.endswith("\n" + relato), licao.name
+        fontes[licao.name] = fonte[:-len(relato)]
+    assert any(sincronizar.treina(nbformat.read(l, as_version=4)) for l in LICOES)
+    assert not sincronizar.treina(nbformat.read(LICOES[1], as_version=4)), "a lição 1 não treina redes"
     diferentes = set(fontes.values())
-    assert len(diferentes) == 1, "células de preparação diferentes: rode python ferramentas/sincronizar.py"
+    assert len(diferentes) == 1, "células de preparação diferentes: rode make edicoes"
     fonte = diferentes.pop()
     assert f'REPOSITORIO = "{url}"' in fonte
-    assert re.search(rf'^VERSAO = "{re.escape(ramo)}"', fonte, re.MULTILINE)
+    assert re.search(rf'^VERSAO = "{re.escape(versao)}"', fonte, re.MULTILINE)
     assert re.findall(r"https?://[^\s\"']+", fonte) == [url], "a célula cita outro endereço"
     assert 'f"git+{REPOSITORIO}@{VERSAO}"' in fonte
     assert 'os.environ.get("CURSOCONV_FONTE")' in fonte
     assert 'importlib.util.find_spec("cursoconv") is None' in fonte, "a instalação deve ser condicional"
-    assert "utils.relatar_ambiente()" in fonte
+    assert "--quiet" not in fonte, "o progresso do pip deve aparecer"
+    assert len(fonte.split("\n")) <= 30
 
 
-@pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)
-def test_selo_do_colab_abre_a_propria_licao(licao):
-    url, ramo = repositorio()
-    assert url.startswith("https://github.com/"), "o Colab abre notebooks do GitHub"
-    esperado = (f"https://colab.research.google.com/github/{url[len('https://github.com/'):]}"
-                f"/blob/{ramo}/lessons/{licao.name}")
-    nb = nbformat.read(licao, as_version=4)
-    titulo = nb.cells[0].source.split("\n")
-    assert titulo[0].startswith("# ")
-    selo = re.fullmatch(r'<p class="selo-colab"><a href="([^"]+)"><img src="data:image/svg\+xml;base64,[^"]+" '
-                        r'alt="Abrir no Colab"></a></p>', titulo[1])
-    assert selo, titulo[1][:80]
-    assert selo.group(1) == esperado
-    texto = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert re.findall(r"https://colab\.research\.google\.com/[^)\s\"]+", texto) == [esperado]
+def test_versao_e_a_etiqueta_ou_o_ramo(monkeypatch):
+    cfg = repositorio.config()
+    monkeypatch.setattr(repositorio, "config", lambda: {**cfg, "repository": {**cfg["repository"], "etiqueta": "v2.0"}})
+    assert repositorio.versao() == "v2.0"
+    assert repositorio.url_colab("edicoes/colab/x.ipynb").endswith("/blob/v2.0/edicoes/colab/x.ipynb")
+    monkeypatch.setattr(repositorio, "config", lambda: {**cfg, "repository": {**cfg["repository"], "etiqueta": ""}})
+    assert repositorio.versao() == repositorio.ramo()
+
+
+def rodar_preparacao(tmp_path, repositorio_, versao):
+    """Roda a célula de preparação num Python em que o cursoconv "falta"; devolve a saída."""
+    fonte = primeira_celula_de_codigo(nbformat.read(LICOES[0], as_version=4)).source
+    fonte = re.sub(r'^REPOSITORIO = ".*"$', f'REPOSITORIO = "{repositorio_}"', fonte, flags=re.M)
+    fonte = re.sub(r'^VERSAO = ".*"', f'VERSAO = "{versao}"', fonte, flags=re.M)
+    fonte = fonte.replace('importlib.util.find_spec("cursoconv") is None', "True")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "CURSOCONV_FONTE"}
+    env.update({"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "GIT_TERMINAL_PROMPT": "0"})
+    r = subprocess.run([sys.executable, "-c", fonte], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert r.returncode != 0
+    return r.stdout + r.stderr
+
+
+def test_preparacao_diz_o_que_esta_errado(tmp_path):
+    """Etiqueta ou endereço errados dão uma mensagem que diz isso (e não "confira a internet")."""
+    origem = tmp_path / "repo"
+    origem.mkdir()
+    git = lambda *a: subprocess.run(["git", *a], cwd=origem, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q", "-b", "main")
+    (origem / "LEIAME").write_text("x")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
+    saida = rodar_preparacao(tmp_path, origem.as_uri(), "v9.9")
+    assert "a versão v9.9 não existe em" in saida and "confira VERSAO" in saida
+    assert "Collecting" in saida or "Cloning" in saida, "o progresso do pip não apareceu"
+    saida = rodar_preparacao(tmp_path, (tmp_path / "nao-existe").as_uri(), "main")
+    assert "não é um repositório público; confira REPOSITORIO" in saida
+    assert "internet" not in saida
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +159,8 @@ print(json.dumps({"python": sys.executable, "modulo": cursoconv.__file__,
                   "dados": str(utils.SUBCONJUNTO), "dados_existem": utils.SUBCONJUNTO.is_file()}))"""
 
 
-@pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)
-def test_licao_roda_sozinha_como_no_colab(licao, fonte_local, tmp_path, monkeypatch):
+@pytest.mark.parametrize("licao", EDICOES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_edicao_roda_sozinha_como_no_colab(licao, fonte_local, tmp_path, monkeypatch):
     python, pacotes = ambiente_como_no_colab(tmp_path / "ambiente")
     env = ambiente_do_nucleo(fonte_local)
     pasta = tmp_path / "colab"

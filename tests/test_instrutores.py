@@ -33,3 +33,24 @@ def test_cada_licao_tem_secao_e_linha_de_tempo(licao):
             assert medida["maquina"] in coluna and re.match(r"\d+ (s|min)", coluna), coluna
         else:
             assert coluna == "ainda não medido"
+
+
+def test_tabela_de_exercicios_com_criterios_das_solucoes():
+    from ferramentas import myst, sincronizar
+    solucao = "A resposta é 600.\n\n**Critérios de correção:** 600 lotes;\naceite a conta | sem o resultado.\n\nFim."
+    assert myst.criterios(solucao) == "600 lotes;\naceite a conta | sem o resultado."
+    leitura = myst.Exercicio("ex-l0-lotes", 1, "00-preparando-o-ambiente", "?", solucao=solucao,
+                             criterios=myst.criterios(solucao))
+    auto = myst.Exercicio("ex-l1-horizontal", 3, "01-a-operacao-de-convolucao", "?", automatico=True)
+    tabela = sincronizar.tabela_exercicios([leitura, auto]).split("\n")
+    assert tabela[2].endswith("| por leitura | 600 lotes; aceite a conta \\| sem o resultado. |")
+    assert "| automática | verificador `ex-l1-horizontal`" in tabela[3]
+
+
+def test_pagina_lista_todos_os_exercicios_com_o_numero_do_site():
+    from ferramentas import myst
+    for e in myst.exercicios():
+        linha = next((l for l in PAGINA.split("\n") if f"<{e.rotulo}>`" in l and l.startswith("| ")), None)
+        assert linha and linha.startswith(f"| {{ref}}`Exercício {e.numero} <{e.rotulo}>`"), e.rotulo
+        if not e.automatico and e.criterios:
+            assert " ".join(e.criterios.split())[:40] in " ".join(linha.split()), e.rotulo

@@ -27,8 +27,8 @@ def test_toda_licao_esta_no_sumario():
 
 
 def test_celula_de_preparacao_e_selo_em_sincronia():
-    r = subprocess.run([sys.executable, str(RAIZ / "ferramentas" / "sincronizar.py"), "--verificar"],
-                       capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "ferramentas.sincronizar", "--verificar"],
+                       cwd=RAIZ, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -41,7 +41,7 @@ def test_celulas_ignoradas_pelo_nbval_dizem_por_que(licao):
             assert celula.metadata.get("motivo_nbval", "").strip(), f"célula {i} ignorada sem motivo"
         if celula.cell_type == "code":
             assert celula.outputs or "nbval-skip" in tags or not celula.source.strip() or celula.execution_count, \
-                f"célula {i} sem saída guardada: execute a lição com ferramentas/executar.py"
+                f"célula {i} sem saída guardada: execute a lição com python -m ferramentas.executar"
 
 
 @pytest.mark.parametrize("licao", LICOES, ids=lambda p: p.name)

@@ -71,11 +71,9 @@ def titulo(pagina):
 
 
 def url_colab(pagina):
-    cfg = yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))
-    repo = re.sub(r"^https://github\.com/", "", cfg["repository"]["url"].rstrip("/"))
-    caminho = "/".join(p for p in (cfg["repository"].get("path_to_book", "").strip("/"), f"{pagina}.ipynb") if p)
-    return (f"{cfg['launch_buttons']['colab_url'].rstrip('/')}/github/{repo}/blob/"
-            f"{cfg['repository'].get('branch', 'main')}/{caminho}")
+    """O botão e o selo do Colab de uma lição abrem a sua edição Colab (edicoes/colab/)."""
+    from ferramentas import repositorio
+    return repositorio.url_colab(f"edicoes/colab/{Path(pagina).name}.ipynb")
 
 
 # ------------------------------------------------------------------ visitas
