@@ -17,7 +17,7 @@ from torch.utils.data import TensorDataset
 from . import ambiente, dados
 from .formato import decimal, inteiro
 
-SUBCONJUNTO = Path(__file__).with_name("dados") / "fashion-mnist-rapido.npz"
+SUBCONJUNTO = Path(__file__).with_name("subconjunto") / "fashion-mnist-rapido.npz"
 #: Maior memória (em GiB) que as imagens convertidas podem ocupar; acima disso, um erro.
 LIMITE_MEMORIA_GIB = 4
 LOTE_DE_REDIMENSIONAR = 2048  # imagens redimensionadas por vez (limita o pico de memória)

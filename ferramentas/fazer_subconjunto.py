@@ -1,4 +1,4 @@
-"""Gera cursoconv/dados/fashion-mnist-rapido.npz, o subconjunto do modo rápido.
+"""Gera cursoconv/subconjunto/fashion-mnist-rapido.npz, o subconjunto do modo rápido.
 
 Uso: python -m ferramentas.fazer_subconjunto PASTA_COM_OS_QUATRO_GZ
 
