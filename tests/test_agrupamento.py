@@ -18,7 +18,7 @@ import yaml  # noqa: E402
 from PIL import Image  # noqa: E402
 from torch import nn  # noqa: E402
 
-from cursoconv import agrupamento, conv, figuras, verificacao  # noqa: E402
+from cursoconv import conv, figuras, verificacao, verificadores_l4  # noqa: E402
 
 RAIZ = Path(__file__).resolve().parents[1]
 LICAO = RAIZ / "lessons" / "04-agrupamento.ipynb"
@@ -137,7 +137,7 @@ def sem_return(*args):
 
 
 def test_verificador_da_media_sem_preenchimento():
-    v, r = agrupamento.verificar_media_sem_preenchimento, "ex-l4-media-real"
+    v, r = verificadores_l4.verificar_media_sem_preenchimento, "ex-l4-media-real"
     assert estado(v, media_certa, r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
     assert estado(v, sem_resposta, r)[0] == "sem resposta"
@@ -167,8 +167,8 @@ def test_verificador_da_media_sorteia_entradas_novas():
         vistas.append(X.clone())
         return media_certa(X, k, p, s)
 
-    agrupamento.verificar_media_sem_preenchimento(anota)
-    agrupamento.verificar_media_sem_preenchimento(anota)
+    verificadores_l4.verificar_media_sem_preenchimento(anota)
+    verificadores_l4.verificar_media_sem_preenchimento(anota)
     metade = len(vistas) // 2
     assert metade >= 10
     assert any(a.shape != b.shape or not torch.equal(a, b) for a, b in zip(vistas[:metade], vistas[metade:]))
@@ -181,7 +181,7 @@ def lado_certo(n):
 
 
 def test_verificador_do_lado_da_pilha():
-    v, r = agrupamento.verificar_lado_da_pilha, "ex-l4-pilha"
+    v, r = verificadores_l4.verificar_lado_da_pilha, "ex-l4-pilha"
     assert estado(v, lado_certo, r)[0] == "correto"
     assert estado(v, lambda n: float(lado_certo(n)), r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
@@ -199,13 +199,13 @@ def test_verificador_do_lado_da_pilha():
 
     est, msg = estado(v, passo_1_no_ultimo, r)
     assert est == "errado" and "passo padrão" in msg
-    rodando = lambda n: agrupamento.pilha()(torch.zeros(1, 1, n, n)).shape[-1]  # noqa: E731
+    rodando = lambda n: verificadores_l4.pilha()(torch.zeros(1, 1, n, n)).shape[-1]  # noqa: E731
     est, msg = estado(v, rodando, r)
     assert est == "errado" and "F.conv2d" in msg and "F.max_pool2d" in msg
 
 
 def test_verificador_da_media_global():
-    v, r = agrupamento.verificar_media_global, "ex-l4-global"
+    v, r = verificadores_l4.verificar_media_global, "ex-l4-global"
     assert estado(v, lambda X: X.mean(dim=(2, 3)), r)[0] == "correto"
     assert estado(v, lambda X: X.sum(dim=(2, 3)) / (X.shape[2] * X.shape[3]), r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
@@ -227,7 +227,7 @@ def test_verificador_da_media_global():
 def test_vigiar_devolve_as_funcoes_originais_mesmo_com_erro():
     originais = [getattr(m, n) for m, n in agrupamento.PRONTAS]
     with pytest.raises(ZeroDivisionError):
-        with agrupamento.vigiar() as chamadas:
+        with verificadores_l4.vigiar() as chamadas:
             F.max_pool2d(torch.ones(1, 1, 2, 2), 2)
             1 / 0
     assert chamadas and chamadas[0] == "F.max_pool2d"
@@ -255,9 +255,9 @@ def rodar_solucao(rotulo, capsys):
 
 
 @pytest.mark.parametrize("rotulo, nome, verificar", [
-    ("ex-l4-media-real", "media_sem_preenchimento", agrupamento.verificar_media_sem_preenchimento),
-    ("ex-l4-pilha", "lado_da_pilha", agrupamento.verificar_lado_da_pilha),
-    ("ex-l4-global", "media_global", agrupamento.verificar_media_global)])
+    ("ex-l4-media-real", "media_sem_preenchimento", verificadores_l4.verificar_media_sem_preenchimento),
+    ("ex-l4-pilha", "lado_da_pilha", verificadores_l4.verificar_lado_da_pilha),
+    ("ex-l4-global", "media_global", verificadores_l4.verificar_media_global)])
 def test_solucoes_da_licao_passam_no_verificador(rotulo, nome, verificar, capsys):
     espaco, saida = rodar_solucao(rotulo, capsys)
     assert estado(verificar, espaco[nome], rotulo)[0] == "correto"

@@ -84,7 +84,7 @@ def test_licao_tem_animacao_gif(nome):
 # ---------------------------------------------------------------- exercícios das lições 0 a 3
 
 LICOES_COM_EXERCICIOS = ["00-preparando-o-ambiente.ipynb", *sorted(n for n in LICOES if n < "04")]
-# A lição 4 (agrupamento) tem os seus verificadores em cursoconv/agrupamento.py (tests/test_agrupamento.py).
+# A lição 4 (agrupamento) tem os seus verificadores em cursoconv/verificadores_l4.py (tests/test_agrupamento.py).
 LICOES_COM_VERIFICADOR = ["00-preparando-o-ambiente.ipynb", *sorted(LICOES)]
 EXERCICIO = re.compile(r"^:::\{exercise\}\n:label: (ex-l\d-[\w-]+)$", re.MULTILINE)
 SOLUCAO = re.compile(r"^:::\{solution\} (ex-l\d-[\w-]+)\n(.*?)^:::$", re.MULTILINE | re.DOTALL)
