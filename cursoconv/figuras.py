@@ -205,3 +205,26 @@ def grafico_encolhimento(n, k, camadas, p=0):
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def desenhar_marca(lado_px=128):
+    """O logotipo e o ícone do site: um núcleo 3×3 de bordas (colunas 1, 0, −1), em cores.
+
+    ``lado_px``: lado da imagem em pixels (128 para o logotipo, 32 para o ícone).
+    Devolve a figura (fundo transparente; grave-a com ``dpi=100``).
+    """
+    nucleo = np.array([[1.0, 0.0, -1.0]] * 3)
+    fig = plt.figure(figsize=(lado_px / 100, lado_px / 100))
+    fig.patch.set_alpha(0)
+    ax = fig.add_axes((0, 0, 1, 1))
+    margem = 0.04
+    cores = plt.get_cmap("coolwarm")
+    for i in range(3):
+        for j in range(3):
+            cor = cores((nucleo[i, j] + 1) / 2)
+            ax.add_patch(Rectangle((j + margem, i + margem), 1 - 2 * margem, 1 - 2 * margem,
+                                   facecolor=cor, edgecolor=COR_BORDA, lw=max(lado_px / 64, 0.5)))
+    ax.set_xlim(0, 3)
+    ax.set_ylim(3, 0)
+    ax.axis("off")
+    return fig
