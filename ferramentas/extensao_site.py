@@ -41,7 +41,7 @@ PASTA_TRADUCOES = "locales"
 # o sphinx-copybutton (só traz poucas línguas, nenhuma em português, e escolhe a
 # língua ao carregar) e o sphinx-togglebutton (rótulo fixo em inglês). Este
 # trecho roda logo depois deles e põe os textos em português.
-INTERFACE_PT = """
+INTERFACE_PT = r"""
 if (typeof messages !== "undefined" && typeof locale !== "undefined") {
   messages["pt-BR"] = {"copy": "Copiar", "copy_to_clipboard": "Copiar para a área de transferência",
                        "copy_success": "Copiado!", "copy_failure": "Não foi possível copiar"};
@@ -52,7 +52,7 @@ if (typeof messages !== "undefined" && typeof locale !== "undefined") {
   if (typeof iconCheck !== "undefined") { iconCheck = titulo(iconCheck, messages[locale].copy_success); }
 }
 // Na busca, o trecho de cada resultado vem do HTML da página, onde as fórmulas
-// ainda são TeX ("\\(p_h\\)"): o trecho passa a mostrá-las como texto simples (p_h).
+// ainda são TeX ("\(p_h\)"): o trecho passa a mostrá-las como texto simples (p_h).
 const TEX_COMO_TEXTO = {times: "×", cdot: "·", star: "⋆", lfloor: "⌊", rfloor: "⌋", ldots: "…",
                         cdots: "…", sum: "Σ", to: "→", rightarrow: "→", leq: "≤", geq: "≥", approx: "≈"};
 function texComoTexto(tex) {
