@@ -3,7 +3,8 @@
 #   make testes   instala o ambiente (e o Chromium) e roda todos os testes
 # E mais dois, para as aulas:
 #   make alunos   gera em estudantes/ as lições sem soluções e sem saídas
-#   make apostila gera _build/apostila.pdf, o curso inteiro num PDF
+#   make apostila gera _build/apostila-aluno.pdf (sem soluções) e
+#                 _build/apostila-instrutor.pdf (com soluções)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -23,7 +24,7 @@ alunos: ambiente
 
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going
-	$(BIN)/python ferramentas/apostila.py _build/singlehtml _build/apostila.pdf
+	$(BIN)/python ferramentas/apostila.py _build/singlehtml _build
 
 ambiente: $(VENV)/.instalado
 

@@ -173,9 +173,9 @@ ESTILO = r"""
   div.highlight, div.highlight pre, .cell_output .output pre { box-decoration-break: clone; -webkit-box-decoration-break: clone; }
   pre { white-space: pre-wrap !important; overflow: visible !important; overflow-wrap: anywhere; }
   /* Linhas de código quebradas continuam com recuo (cada linha vira um bloco). */
-  pre .apostila-linha { display: block; padding-left: 4ch; text-indent: -4ch; min-height: 1lh; }
+  pre .apostila-linha { display: block; min-height: 1lh; }
   .apostila-quadros { display: flex; gap: 0.4rem; justify-content: center; flex-wrap: wrap; margin: 0.5rem 0; }
-  .apostila-quadros img { width: calc(25% - 0.4rem); min-width: 0; border: 1px solid #ccc; }
+  .apostila-quadros img { width: calc(50% - 0.4rem); min-width: 0; border: 1px solid #ccc; }
   .apostila-quadros figcaption { flex-basis: 100%; text-align: center; font-size: 0.9rem; }
   /* Na apostila do instrutor, as soluções ficam abertas. */
   .solution.dropdown > *:not(.admonition-title), .toggle-hidden { display: block !important; visibility: visible !important; height: auto !important; opacity: 1 !important; }
@@ -217,7 +217,8 @@ PREPARO = r"""
     faixa.appendChild(legenda);
     img.replaceWith(faixa);
   }
-  // 4. Código: cada linha num bloco, para que a continuação de uma linha quebrada tenha recuo.
+  // 4. Código: cada linha num bloco, para que a continuação de uma linha quebrada tenha recuo
+  //    (e uma linha nunca seja dividida entre duas páginas).
   for (const pre of artigo.querySelectorAll("pre")) {
     const linhas = [[]];
     const partir = (no, abertos) => {
@@ -242,6 +243,10 @@ PREPARO = r"""
       linha.className = "apostila-linha";
       linha.append(...nos);
       if (!nos.length) linha.append("\u200b");
+      // A continuação fica 4 colunas à direita do recuo da própria linha.
+      const recuo = Math.min(linha.textContent.match(/^ */)[0].length, 40) + 4;
+      linha.style.paddingLeft = `${recuo}ch`;
+      linha.style.textIndent = `-${recuo}ch`;
       return linha;
     }));
   }
@@ -256,13 +261,12 @@ PREPARO = r"""
     const lista = [{h, nivel: 1}];
     for (const sub of secao.querySelectorAll(":scope > section > :is(h2, h3)")) lista.push({h: sub, nivel: 2});
     for (const {h: t, nivel} of lista) {
-      // Um id novo num marcador dentro do título (os ids do livro se repetem entre lições).
-      const ancora = document.createElement("span");
-      ancora.id = `apostila-${++n}`;
-      t.prepend(ancora);
+      // Um id novo no próprio título (os ids do livro se repetem entre lições; e um
+      // marcador vazio dentro do título ficaria no pé da página anterior, se o título descer).
+      t.id = `apostila-${++n}`;
       const texto = t.cloneNode(true);
       texto.querySelectorAll("a.headerlink, .headerlink").forEach(e => e.remove());
-      titulos.push({id: ancora.id, nivel, texto: texto.textContent.replace(/\s+/g, " ").trim()});
+      titulos.push({id: t.id, nivel, texto: texto.textContent.replace(/\s+/g, " ").trim()});
     }
   }
   const capa = document.createElement("section");

@@ -157,12 +157,15 @@ def problemas_de_solucao(pagina):
     corpo = pagina.locator(f"{conteudo} >> :is(section, p:not(.admonition-title))").first
     if corpo.is_visible():
         return ["a solução já aparece aberta, antes do clique"]
-    solucao.locator(".admonition-title, button.toggle-button").first.click()
+    # O botão de abrir (a seta à direita do título); sem ele, o próprio título.
+    botao = solucao.locator("button.toggle-button")
+    alvo = botao.first if botao.count() else solucao.locator(".admonition-title").first
+    alvo.click()
     try:
         corpo.wait_for(state="visible", timeout=ESPERA_INTERACAO_MS)
     except Exception:  # noqa: BLE001
         return ["clicar no título da solução não a abriu"]
-    solucao.locator(".admonition-title, button.toggle-button").first.click()
+    alvo.click()
     try:
         corpo.wait_for(state="hidden", timeout=ESPERA_INTERACAO_MS)
     except Exception:  # noqa: BLE001
