@@ -66,8 +66,8 @@ def tabela_camadas(net, forma_entrada=(1, 1, 32, 32)):
 def desenhar_arquitetura(net, forma_entrada=(1, 1, 32, 32), titulo=None):
     """Desenha cada camada com peso (convolução, subamostragem, densa), de cima para baixo.
 
-    Cada linha traz o nome da camada num bloco colorido e, ao lado, o tipo, a
-    forma da saída e o número de parâmetros ("156 parâm."). O desenho é estreito
+    Cada linha traz o nome da camada num bloco colorido e, ao lado, o tipo com o
+    número de parâmetros ("156 parâm.") e, embaixo, a forma da saída. O desenho é estreito
     e alto, para que o texto continue legível na largura de um celular.
     """
     import matplotlib.pyplot as plt
@@ -87,12 +87,11 @@ def desenhar_arquitetura(net, forma_entrada=(1, 1, 32, 32), titulo=None):
                                     edgecolor="none"))
         ax.text(0.5, i + 0.43, nome.replace("saida", "saída"), ha="center", va="center",
                 color=cor_do_texto(cor), weight="bold", fontsize=11)
-        detalhe = "×".join(map(str, forma))
+        descricao = tipos.get(tipo, "imagem de entrada")
         if params:
-            detalhe += f" · {params:,} parâm.".replace(",", ".")
-        ax.text(1.15, i + 0.27, tipos.get(tipo, "imagem de entrada"), ha="left", va="center", fontsize=10,
-                color="#222222")
-        ax.text(1.15, i + 0.6, detalhe, ha="left", va="center", fontsize=10, color="#222222")
+            descricao += f" · {params:,} parâm.".replace(",", ".")
+        ax.text(1.15, i + 0.27, descricao, ha="left", va="center", fontsize=10, color="#222222")
+        ax.text(1.15, i + 0.6, "×".join(map(str, forma)), ha="left", va="center", fontsize=10, color="#222222")
         if i:
             ax.annotate("", xy=(0.5, i + 0.1), xytext=(0.5, i - 0.22),
                         arrowprops=dict(arrowstyle="->", color="#333333"))
@@ -167,7 +166,9 @@ def _grade_de_eixos(n, colunas=3):
     colunas = min(n, colunas)
     linhas = -(-n // colunas)
     fig, eixos = plt.subplots(linhas, colunas, figsize=(1.6 * colunas, 1.9 * linhas), squeeze=False)
-    return fig, list(eixos.ravel())
+    for sobra in eixos.ravel()[n:]:
+        fig.delaxes(sobra)
+    return fig, list(eixos.ravel()[:n])
 
 
 def desenhar_filtros(pesos, titulo="filtro"):
@@ -178,9 +179,8 @@ def desenhar_filtros(pesos, titulo="filtro"):
     limite = pesos.abs().max()
     for i, ax in enumerate(eixos):
         ax.axis("off")
-        if i < len(pesos):
-            ax.imshow(pesos[i, 0].numpy(), cmap="RdBu_r", vmin=-float(limite), vmax=float(limite))
-            ax.set_title(f"{titulo} {i}", fontsize=11)
+        ax.imshow(pesos[i, 0].numpy(), cmap="RdBu_r", vmin=-float(limite), vmax=float(limite))
+        ax.set_title(f"{titulo} {i}", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -192,8 +192,7 @@ def desenhar_mapas(mapas, titulo="mapa"):
     fig, eixos = _grade_de_eixos(len(mapas))
     for i, ax in enumerate(eixos):
         ax.axis("off")
-        if i < len(mapas):
-            ax.imshow(mapas[i].numpy(), cmap="viridis")
-            ax.set_title(f"{titulo} {i}", fontsize=11)
+        ax.imshow(mapas[i].numpy(), cmap="viridis")
+        ax.set_title(f"{titulo} {i}", fontsize=11)
     fig.tight_layout()
     return fig

@@ -163,6 +163,7 @@ ESTILO = r"""
   #apostila-sumario a .pontos { flex: 1 1 auto; border-bottom: 1px dotted #888; margin-bottom: 0.3em; }
   #apostila-sumario a .pagina { flex: 0 0 3ch; text-align: right; font-variant-numeric: tabular-nums; }
   #apostila-sumario li.nivel-1 { font-weight: 600; margin-top: 0.5rem; }
+  #apostila-sumario li.nivel-2 { font-weight: 400; }
   /* Cada lição (cada documento do livro) começa numa página nova. */
   .apostila-licao { break-before: page; }
   h1, h2, h3, h4, .admonition-title, p.caption, figcaption { break-after: avoid; }
