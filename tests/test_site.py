@@ -381,6 +381,16 @@ def test_icone_e_logotipo_do_site(chromium, site):
         assert registro.problemas() == []
 
 
+def test_botao_de_copiar_em_portugues(chromium, site):
+    # O título escondido no ícone (o que o leitor de tela lê) era "Copy to clipboard".
+    with aberta(chromium, site, f"{LICOES[1]}.html", "computador") as (pagina, registro):
+        pagina.locator("button.copybtn").first.wait_for(state="attached")
+        titulos = pagina.locator("button.copybtn svg title").all_text_contents()
+        assert titulos and set(titulos) == {"Copiar para a área de transferência"}
+        assert pagina.locator("button.copybtn").first.get_attribute("data-tooltip") == "Copiar"
+        assert registro.problemas() == []
+
+
 # ------------------------------------------------------------------ apostilas
 
 def solucoes_do_livro(chromium, livro):
