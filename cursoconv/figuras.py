@@ -178,6 +178,7 @@ def animar_correlacao(X, K, preenchimento=0, passo=(1, 1), ms_por_quadro=1100, d
 # acima disso as matrizes passam para a linha de baixo, e o texto continua
 # legível quando a figura encolhe para a largura de um celular.
 CELULAS_POR_LINHA = 20
+LARGURA_SEM_VALORES = 6.0  # polegadas: matrizes sem valores escritos (imagens 28×28) cabem nisto
 
 
 def _em_linhas(larguras, limite=CELULAS_POR_LINHA):
@@ -199,15 +200,20 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
     ``cmaps`` dá um mapa de cores por matriz (por padrão, ``"coolwarm"`` em todas).
     Com ``"coolwarm"`` a escala é simétrica em torno de zero: positivo em vermelho,
     negativo em azul, zero neutro. Com outros mapas (``"gray"``: 0 preto, 1 branco)
-    a escala vai do menor ao maior valor da matriz. Se as matrizes juntas forem
-    largas demais para um celular, elas continuam na linha de baixo.
+    a escala vai do menor ao maior valor da matriz. Se as matrizes com valores
+    escritos forem largas demais para um celular, elas continuam na linha de
+    baixo; sem valores (``anotar=False``), ficam numa linha de 6 polegadas.
+    ``lado`` fixa o tamanho da figura (largura, altura), em polegadas.
     """
     matrizes = [torch.as_tensor(M).detach().float() for M in matrizes]
     cmaps = cmaps or ["coolwarm"] * len(matrizes)
     larguras = [M.shape[1] for M in matrizes]
-    linhas = _em_linhas(larguras)
+    # Sem valores escritos, as células podem ser pequenas: uma linha só, na largura da coluna.
+    linhas = _em_linhas(larguras, CELULAS_POR_LINHA if anotar else float("inf"))
     alturas = [max(matrizes[k].shape[0] for k in linha) for linha in linhas]
     largura_max = max(sum(larguras[k] + 1.5 for k in linha) for linha in linhas)
+    if not anotar:
+        escala = min(escala, LARGURA_SEM_VALORES / largura_max)
     tamanho = lado or (escala * largura_max, sum(escala * a + 0.75 for a in alturas))
     fig = plt.figure(figsize=tamanho)
     grade = fig.add_gridspec(len(linhas), 1, height_ratios=[a + 2.5 for a in alturas])

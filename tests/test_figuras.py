@@ -166,6 +166,10 @@ def figuras_do_curso():
         desenhadas[nome] = (figuras.desenhar_correlacao(X, K, **kwargs), 80, False)  # animar_correlacao(dpi=80)
     desenhadas["animacao-l2"] = (figuras.desenhar_correlacao(X2, K2), 80, False)
     torch.manual_seed(0)
+    peca = torch.rand(28, 28)  # lição 1: uma peça de roupa e os dois mapas de bordas, sem valores
+    desenhadas["l1-peca-e-bordas"] = (figuras.mostrar_matrizes(
+        [peca, peca[:, :27], peca[:27]], ["pulôver", "bordas verticais", "bordas horizontais"],
+        anotar=False, cmaps=["gray_r", "coolwarm", "coolwarm"]), 100, True)
     net = lenet.lenet5_variante()
     imagens, rotulos = torch.rand(16, 1, 32, 32), torch.arange(16) % 10
     desenhadas["l5-previsoes"] = (lenet.desenhar_previsoes(net, imagens, rotulos), 100, True)
