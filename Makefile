@@ -8,7 +8,8 @@
 #                 a célula de preparação, os selos e o trecho gerado de instrutores.md
 #                 (num ambiente pequeno, .venv-edicoes: só nbformat e pyyaml)
 #   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos
-#   make apostila gera _build/apostila.pdf, o curso inteiro num PDF
+#   make apostila gera _build/apostila-aluno.pdf (sem soluções) e
+#                 _build/apostila-instrutor.pdf (com soluções)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -47,7 +48,7 @@ corrigir: ambiente
 
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going
-	$(BIN)/python ferramentas/apostila.py _build/singlehtml _build/apostila.pdf
+	$(BIN)/python ferramentas/apostila.py _build/singlehtml _build
 
 ambiente: $(VENV)/.instalado
 

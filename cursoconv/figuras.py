@@ -19,6 +19,25 @@ COR_JANELA = "#9ecae1"      # janela da entrada e núcleo em uso
 COR_SAIDA = "#fdd0a2"       # valor da saída sendo calculado
 COR_PREENCHIMENTO = "#eeeeee"
 COR_BORDA = "#444444"
+UNIDADE = 0.42              # lado de uma célula das figuras de correlação, em polegadas
+
+
+def _luminancia(cor):
+    """Luminância relativa de uma cor (WCAG 2), de 0 (preto) a 1 (branco)."""
+    from matplotlib.colors import to_rgb
+    canais = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(cor)]
+    return 0.2126 * canais[0] + 0.7152 * canais[1] + 0.0722 * canais[2]
+
+
+def contraste(cor1, cor2):
+    """Razão de contraste entre duas cores (WCAG 2): de 1 (iguais) a 21 (preto e branco)."""
+    a, b = sorted((_luminancia(cor1), _luminancia(cor2)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def cor_do_texto(fundo):
+    """Preto ou branco, o que tiver mais contraste com ``fundo`` (nada de branco em cor clara)."""
+    return "white" if contraste("white", fundo) > contraste("black", fundo) else "black"
 
 
 def _fmt(v):
@@ -102,7 +121,11 @@ def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), rev
     x_saida = x_nucleo + k_w + 1.6
     largura = x_saida + m_w + 0.3
     altura = c_i * faixa + 0.7
-    fig, ax = plt.subplots(figsize=(0.55 * largura + 0.2, 0.55 * altura + 0.2))
+    conta = expressao(X, K, posicao, preenchimento, passo)
+    escrita = conta.replace(") + (", ")\n+ (")  # uma linha por canal, para caber na figura
+    if c_i > 1:
+        altura += 0.5 * (c_i - 1)
+    fig, ax = plt.subplots(figsize=(UNIDADE * largura + 0.2, UNIDADE * altura + 0.2))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
     for c in range(c_i):
         y0 = c * faixa + 0.9
@@ -118,8 +141,7 @@ def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), rev
     ax.text(x_saida - 0.8, y_saida + m_h / 2, "=", ha="center", va="center", fontsize=18)
     ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída" if c_i == 1 else "saída\n(soma dos canais)",
             ha="center", fontsize=11)
-    conta = expressao(X, K, posicao, preenchimento, passo)
-    ax.text(largura / 2, c_i * faixa + 0.2, conta, ha="center", va="center", fontsize=10 if c_i == 1 else 9)
+    ax.text(largura / 2, c_i * faixa + 0.2, escrita, ha="center", va="top" if c_i > 1 else "center", fontsize=11)
     if titulo:
         ax.set_title(titulo)
     ax.set_xlim(-0.3, largura)
@@ -161,22 +183,56 @@ def _gif(figs, ms_por_quadro, dpi):
     return saida.getvalue()
 
 
-def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.45, lado=None):
+# Largura máxima de uma linha de matrizes, em células (com os espaços entre elas):
+# acima disso as matrizes passam para a linha de baixo, e o texto continua
+# legível quando a figura encolhe para a largura de um celular.
+CELULAS_POR_LINHA = 20
+LARGURA_SEM_VALORES = 6.0  # polegadas: matrizes sem valores escritos (imagens 28×28) cabem nisto
+
+
+def _em_linhas(larguras, limite=CELULAS_POR_LINHA):
+    """Divide as matrizes (pelas larguras) em linhas de até ``limite`` células, na ordem."""
+    linhas, atual, soma = [], [], 0.0
+    for k, largura in enumerate(larguras):
+        extra = largura + 1.5
+        if atual and soma + extra > limite:
+            linhas.append(atual)
+            atual, soma = [], 0.0
+        atual.append(k)
+        soma += extra
+    return linhas + [atual]
+
+
+def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lado=None):
     """Mostra matrizes lado a lado como mapas de cores, com os valores escritos se ``anotar``.
 
     ``cmaps`` dá um mapa de cores por matriz (por padrão, ``"coolwarm"`` em todas).
     Com ``"coolwarm"`` a escala é simétrica em torno de zero: positivo em vermelho,
     negativo em azul, zero neutro. Com outros mapas (``"gray"``: 0 preto, 1 branco)
-    a escala vai do menor ao maior valor da matriz.
+    a escala vai do menor ao maior valor da matriz. Se as matrizes com valores
+    escritos forem largas demais para um celular, elas continuam na linha de
+    baixo; sem valores (``anotar=False``), ficam numa linha de 6 polegadas.
+    ``lado`` fixa o tamanho da figura (largura, altura), em polegadas.
     """
     matrizes = [torch.as_tensor(M).detach().float() for M in matrizes]
     cmaps = cmaps or ["coolwarm"] * len(matrizes)
     larguras = [M.shape[1] for M in matrizes]
-    altura = max(M.shape[0] for M in matrizes)
-    tamanho = lado or (escala * (sum(larguras) + 1.5 * len(matrizes)), escala * altura + 0.9)
-    fig, eixos = plt.subplots(1, len(matrizes), figsize=tamanho,
-                              gridspec_kw={"width_ratios": larguras}, squeeze=False)
-    for ax, M, titulo, nome in zip(eixos[0], matrizes, titulos, cmaps):
+    # Sem valores escritos, as células podem ser pequenas: uma linha só, na largura da coluna.
+    linhas = _em_linhas(larguras, CELULAS_POR_LINHA if anotar else float("inf"))
+    alturas = [max(matrizes[k].shape[0] for k in linha) for linha in linhas]
+    largura_max = max(sum(larguras[k] + 1.5 for k in linha) for linha in linhas)
+    if not anotar:
+        escala = min(escala, LARGURA_SEM_VALORES / largura_max)
+    tamanho = lado or (escala * largura_max, sum(escala * a + 0.75 for a in alturas))
+    fig = plt.figure(figsize=tamanho)
+    grade = fig.add_gridspec(len(linhas), 1, height_ratios=[a + 2.5 for a in alturas])
+    eixos = []
+    for r, linha in enumerate(linhas):
+        folga = largura_max - sum(larguras[k] + 1.5 for k in linha)
+        razoes = [folga / 2 + 1e-3] + [larguras[k] + 1.5 for k in linha] + [folga / 2 + 1e-3]
+        sub = grade[r].subgridspec(1, len(razoes), width_ratios=razoes)
+        eixos += [fig.add_subplot(sub[0, c + 1]) for c in range(len(linha))]
+    for ax, M, titulo, nome in zip(eixos, matrizes, titulos, cmaps):
         if nome == "coolwarm":
             limite = max(float(M.abs().max()), 1e-6)
             vmin, vmax = -limite, limite
@@ -185,8 +241,7 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.45, la
         imagem = ax.imshow(M.numpy(), cmap=nome, vmin=vmin, vmax=vmax)
         if anotar:
             for (i, j), v in np.ndenumerate(M.numpy()):
-                r, g, b, _ = imagem.cmap(imagem.norm(v))
-                cor = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+                cor = cor_do_texto(imagem.cmap(imagem.norm(v)))
                 ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=9, color=cor)
         ax.set_title(titulo, fontsize=10)
         ax.set_xticks([])
@@ -350,5 +405,30 @@ def _fmt_vetor(K):
     if K.shape[0] == 1:
         return "[" + ", ".join(_fmt(v).replace("-", "−") for v in K[0]) + "]"
     return "×".join(map(str, K.shape))
+
+
+
+def desenhar_marca(lado_px=128):
+    """O logotipo e o ícone do site: um núcleo 3×3 de bordas (colunas 1, 0, −1), em cores.
+
+    ``lado_px``: lado da imagem em pixels (128 para o logotipo, 32 para o ícone).
+    Devolve a figura (fundo transparente; grave-a com ``dpi=100``).
+    """
+    nucleo = np.array([[1.0, 0.0, -1.0]] * 3)
+    fig = plt.figure(figsize=(lado_px / 100, lado_px / 100))
+    fig.patch.set_alpha(0)
+    ax = fig.add_axes((0, 0, 1, 1))
+    margem = 0.04
+    cores = plt.get_cmap("coolwarm")
+    for i in range(3):
+        for j in range(3):
+            cor = cores((nucleo[i, j] + 1) / 2)
+            ax.add_patch(Rectangle((j + margem, i + margem), 1 - 2 * margem, 1 - 2 * margem,
+                                   facecolor=cor, edgecolor=COR_BORDA, lw=max(lado_px / 64, 0.5)))
+    ax.set_xlim(0, 3)
+    ax.set_ylim(3, 0)
+    ax.axis("off")
+    return fig
+
 
 from .explorador import explorador  # noqa: E402,F401  (o explorador interativo, em cursoconv/explorador.py)

@@ -72,35 +72,42 @@ def tabela_camadas(net, forma_entrada=(1, 1, 32, 32)):
 
 
 def desenhar_arquitetura(net, forma_entrada=(1, 1, 32, 32), titulo=None):
-    """Desenha cada camada com peso (convolução, subamostragem, densa) como um bloco com sua forma de saída."""
+    """Desenha cada camada com peso (convolução, subamostragem, densa), de cima para baixo.
+
+    Cada linha traz o nome da camada num bloco colorido e, ao lado, o tipo com o
+    número de parâmetros ("156 parâm.") e, embaixo, a forma da saída. O desenho é estreito
+    e alto, para que o texto continue legível na largura de um celular.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
+
+    from .figuras import cor_do_texto
     cores = {"Conv2d": "#4c72b0", "AvgPool2d": "#55a868", "Linear": "#dd8452"}
+    tipos = {"Conv2d": "convolução 5×5 + tanh", "AvgPool2d": "subamostragem 2×2", "Linear": "densa"}
     blocos = [("entrada", "", tuple(forma_entrada[1:]), 0)] + [
         l for l in camadas(net, forma_entrada) if l[1] in cores]
-    fig, ax = plt.subplots(figsize=(1.55 * len(blocos), 2.6))
+    passo = 0.62  # altura de cada linha, em polegadas
+    fig, ax = plt.subplots(figsize=(4.2, passo * len(blocos) + (0.5 if titulo else 0.1)))
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99 if not titulo else 1 - 0.45 / fig.get_figheight())
     for i, (nome, tipo, forma, params) in enumerate(blocos):
-        altura = 0.9 if len(forma) == 3 else 0.55
-        ax.add_patch(FancyBboxPatch((i * 1.5, -altura / 2), 1.15, altura, boxstyle="round,pad=0.03",
-                                    color=cores.get(tipo, "#8c8c8c"), alpha=0.9))
-        ax.text(i * 1.5 + 0.575, 0.12, nome.replace("saida", "saída"), ha="center", va="center", color="white", weight="bold")
-        ax.text(i * 1.5 + 0.575, -0.15, "×".join(map(str, forma)), ha="center", va="center",
-                color="white", fontsize=8)
+        cor = cores.get(tipo, "#8c8c8c")
+        ax.add_patch(FancyBboxPatch((0.05, i + 0.12), 0.9, 0.62, boxstyle="round,pad=0.03", facecolor=cor,
+                                    edgecolor="none"))
+        ax.text(0.5, i + 0.43, nome.replace("saida", "saída"), ha="center", va="center",
+                color=cor_do_texto(cor), weight="bold", fontsize=11)
+        descricao = tipos.get(tipo, "imagem de entrada")
         if params:
-            ax.text(i * 1.5 + 0.575, -0.62, f"{params:,} parâm.".replace(",", "."), ha="center", fontsize=7.5)
+            descricao += f" · {params:,} parâm.".replace(",", ".")
+        ax.text(1.15, i + 0.27, descricao, ha="left", va="center", fontsize=10, color="#222222")
+        ax.text(1.15, i + 0.6, "×".join(map(str, forma)), ha="left", va="center", fontsize=10, color="#222222")
         if i:
-            ax.annotate("", xy=(i * 1.5 - 0.02, 0), xytext=(i * 1.5 - 0.33, 0),
-                        arrowprops=dict(arrowstyle="->", color="#333"))
-    legenda = {"Conv2d": "convolução 5×5 + tanh", "AvgPool2d": "subamostragem 2×2", "Linear": "densa"}
-    for tipo, texto in legenda.items():
-        if any(b[1] == tipo for b in blocos):
-            ax.plot([], [], "s", color=cores[tipo], label=texto, markersize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.22), ncol=3, frameon=False, fontsize=8)
-    ax.set_xlim(-0.2, 1.5 * len(blocos) - 0.2)
-    ax.set_ylim(-0.8, 0.7)
+            ax.annotate("", xy=(0.5, i + 0.1), xytext=(0.5, i - 0.22),
+                        arrowprops=dict(arrowstyle="->", color="#333333"))
+    ax.set_xlim(0, 4.2)
+    ax.set_ylim(len(blocos), 0)
     ax.axis("off")
     if titulo:
-        ax.set_title(titulo, pad=28)
+        ax.set_title(titulo, fontsize=12)
     return fig
 
 
@@ -124,12 +131,13 @@ def matriz_de_confusao(previstos, reais, classes=10):
 def desenhar_matriz_de_confusao(M):
     """Mostra a matriz de confusão com os nomes das classes e as contagens."""
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 6))
-    ax.imshow(M.numpy(), cmap="Blues")
+    from .figuras import cor_do_texto
+    fig, ax = plt.subplots(figsize=(6.2, 5.8))
+    imagem = ax.imshow(M.numpy(), cmap="Blues")
     for i in range(M.shape[0]):
         for j in range(M.shape[1]):
-            ax.text(j, i, int(M[i, j]), ha="center", va="center", fontsize=7,
-                    color="white" if M[i, j] > M.max() / 2 else "black")
+            ax.text(j, i, int(M[i, j]), ha="center", va="center", fontsize=10,
+                    color=cor_do_texto(imagem.cmap(imagem.norm(float(M[i, j])))))
     ax.set_xticks(range(10), CLASSES, rotation=45, ha="right")
     ax.set_yticks(range(10), CLASSES)
     ax.set_xlabel("classe prevista")
@@ -138,35 +146,49 @@ def desenhar_matriz_de_confusao(M):
     return fig
 
 
-def desenhar_previsoes(net, X, y, colunas=8):
-    """Imagens com 'previsto / verdadeiro' em cima; erros em vermelho."""
+def desenhar_previsoes(net, X, y, colunas=4):
+    """Imagens com a classe prevista e, entre parênteses, a verdadeira em cima; erros em vermelho.
+
+    Quatro colunas por padrão: a grade fica estreita e os nomes, legíveis no celular.
+    """
     import matplotlib.pyplot as plt
     net.eval()
     with torch.no_grad():
         previstos = net(X.to(next(net.parameters()).device)).argmax(dim=1).cpu()
     linhas = -(-len(X) // colunas)
-    fig, eixos = plt.subplots(linhas, colunas, figsize=(colunas * 1.6, linhas * 1.95))
+    fig, eixos = plt.subplots(linhas, colunas, figsize=(colunas * 1.6, linhas * 2.0), squeeze=False)
     for i, ax in enumerate(eixos.ravel()):
         ax.axis("off")
         if i < len(X):
             ax.imshow(X[i, 0].cpu().numpy(), cmap="gray_r")
             certo = previstos[i] == y[i]
-            ax.set_title(f"{CLASSES[previstos[i]]}\n({CLASSES[y[i]]})", fontsize=8,
-                         color="black" if certo else "red")
+            ax.set_title(f"{CLASSES[previstos[i]]}\n({CLASSES[y[i]]})", fontsize=11,
+                         color="black" if certo else "#c00000", weight="normal" if certo else "bold")
     fig.tight_layout()
     return fig
+
+
+def _grade_de_eixos(n, colunas=3):
+    """Uma grade de ``n`` quadros com até ``colunas`` por linha (estreita, legível no celular)."""
+    import matplotlib.pyplot as plt
+    colunas = min(n, colunas)
+    linhas = -(-n // colunas)
+    fig, eixos = plt.subplots(linhas, colunas, figsize=(1.6 * colunas, 1.9 * linhas), squeeze=False)
+    for sobra in eixos.ravel()[n:]:
+        fig.delaxes(sobra)
+    return fig, list(eixos.ravel()[:n])
 
 
 def desenhar_filtros(pesos, titulo="filtro"):
     """Mostra cada filtro 2-D de uma camada convolucional de entrada única (pesos c_o×1×k×k)."""
     import matplotlib.pyplot as plt
     pesos = pesos.detach().cpu()
-    fig, eixos = plt.subplots(1, len(pesos), figsize=(1.6 * len(pesos), 1.9))
+    fig, eixos = _grade_de_eixos(len(pesos))
     limite = pesos.abs().max()
     for i, ax in enumerate(eixos):
-        ax.imshow(pesos[i, 0].numpy(), cmap="RdBu_r", vmin=-float(limite), vmax=float(limite))
-        ax.set_title(f"{titulo} {i}", fontsize=9)
         ax.axis("off")
+        ax.imshow(pesos[i, 0].numpy(), cmap="RdBu_r", vmin=-float(limite), vmax=float(limite))
+        ax.set_title(f"{titulo} {i}", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -175,10 +197,10 @@ def desenhar_mapas(mapas, titulo="mapa"):
     """Mostra os mapas de características (c×H×W) de uma imagem, um por canal."""
     import matplotlib.pyplot as plt
     mapas = mapas.detach().cpu()
-    fig, eixos = plt.subplots(1, len(mapas), figsize=(1.6 * len(mapas), 1.9))
+    fig, eixos = _grade_de_eixos(len(mapas))
     for i, ax in enumerate(eixos):
-        ax.imshow(mapas[i].numpy(), cmap="viridis")
-        ax.set_title(f"{titulo} {i}", fontsize=9)
         ax.axis("off")
+        ax.imshow(mapas[i].numpy(), cmap="viridis")
+        ax.set_title(f"{titulo} {i}", fontsize=11)
     fig.tight_layout()
     return fig

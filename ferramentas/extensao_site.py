@@ -41,12 +41,40 @@ PASTA_TRADUCOES = "locales"
 # o sphinx-copybutton (só traz poucas línguas, nenhuma em português, e escolhe a
 # língua ao carregar) e o sphinx-togglebutton (rótulo fixo em inglês). Este
 # trecho roda logo depois deles e põe os textos em português.
-INTERFACE_PT = """
+INTERFACE_PT = r"""
 if (typeof messages !== "undefined" && typeof locale !== "undefined") {
   messages["pt-BR"] = {"copy": "Copiar", "copy_to_clipboard": "Copiar para a área de transferência",
                        "copy_success": "Copiado!", "copy_failure": "Não foi possível copiar"};
   if (document.documentElement.lang === "pt-BR") { locale = "pt-BR"; }
+  // Os ícones (com o título escondido em <title>) já foram montados com a língua padrão.
+  const titulo = (svg, texto) => svg.replace(/<title>[^<]*<\/title>/, `<title>${texto}</title>`);
+  if (typeof iconCopy !== "undefined") { iconCopy = titulo(iconCopy, messages[locale].copy_to_clipboard); }
+  if (typeof iconCheck !== "undefined") { iconCheck = titulo(iconCheck, messages[locale].copy_success); }
 }
+// Na busca, o trecho de cada resultado vem do HTML da página, onde as fórmulas
+// ainda são TeX ("\(p_h\)"): o trecho passa a mostrá-las como texto simples (p_h).
+const TEX_COMO_TEXTO = {times: "×", cdot: "·", star: "⋆", lfloor: "⌊", rfloor: "⌋", ldots: "…",
+                        cdots: "…", sum: "Σ", to: "→", rightarrow: "→", leq: "≤", geq: "≥", approx: "≈"};
+function texComoTexto(tex) {
+  let t = tex.replace(/^\s*\\[([]/, "").replace(/\\[)\]]\s*$/, "");
+  for (let i = 0; i < 4; i++) {
+    t = t.replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
+         .replace(/\\(?:mathbf|mathrm|text|operatorname|mathit|textrm|boldsymbol)\{([^{}]*)\}/g, "$1");
+  }
+  return t.replace(/\\([A-Za-z]+)/g, (_, nome) => TEX_COMO_TEXTO[nome] ?? "")
+          .replace(/\\[,;:! ]/g, " ").replace(/[{}]/g, "").replace(/\s+/g, " ").trim();
+}
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined" || !Search.htmlToText) { return; }
+  const original = Search.htmlToText;
+  Search.htmlToText = (html, ancora) => {
+    const documento = new DOMParser().parseFromString(html, "text/html");
+    for (const formula of documento.querySelectorAll(".math")) {
+      formula.textContent = texComoTexto(formula.textContent);
+    }
+    return original(documento.documentElement.outerHTML, ancora);
+  };
+});
 document.addEventListener("DOMContentLoaded", () => {
   for (const botao of document.querySelectorAll('button.toggle-button[aria-label="Toggle hidden content"]')) {
     botao.setAttribute("aria-label", "Mostrar ou ocultar o conteúdo");

@@ -1,7 +1,10 @@
-"""Grava em ``figures/`` as figuras das lições 1 a 4 que não dependem de treino (PNG; animações em GIF).
+"""Grava em ``figures/`` as figuras das lições que não dependem de treino (PNG; animações em GIF).
 
-    python ferramentas/gerar_figuras.py            # grava em figures/
+    python ferramentas/gerar_figuras.py            # grava em figures/ (e a marca em _static/)
     python ferramentas/gerar_figuras.py PASTA      # grava em outra pasta
+
+Grava também, em ``_static/``, o logotipo (``logo.png``) e o ícone do site
+(``favicon.png``): uma grade de núcleo 3×3 (``figuras.desenhar_marca``).
 
 Usa as mesmas funções (``cursoconv.figuras`` e ``cursoconv.lenet``) e os mesmos
 dados das lições: os números das figuras são calculados por ``cursoconv.conv``
@@ -17,13 +20,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-RAIZ = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(RAIZ))  # usa o cursoconv deste repositório
-
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 from cursoconv import conv, figuras, lenet  # noqa: E402
+
+RAIZ = Path(__file__).resolve().parents[1]
+# A marca do site: nome do arquivo em _static/ -> lado em pixels.
+MARCA = {"logo.png": 128, "favicon.png": 32}
+# As figuras são gravadas com esta resolução (a mesma que o matplotlib usa no notebook).
+DPI = 100
 
 
 def exemplos():
@@ -87,12 +93,26 @@ def gerar(destino=RAIZ / "figures"):
         if isinstance(resultado, bytes):
             caminho.write_bytes(resultado)
         else:
-            resultado.savefig(caminho, dpi=100, bbox_inches="tight", metadata={"Software": None})
+            resultado.savefig(caminho, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
             plt.close(resultado)
         gravados.append(caminho)
     return gravados
 
 
+def gerar_marca(destino=RAIZ / "_static"):
+    """Grava o logotipo e o ícone do site em ``destino``; devolve a lista dos arquivos."""
+    destino = Path(destino)
+    destino.mkdir(parents=True, exist_ok=True)
+    gravados = []
+    for nome, lado in MARCA.items():
+        fig = figuras.desenhar_marca(lado)
+        fig.savefig(destino / nome, dpi=100, transparent=True, metadata={"Software": None})
+        plt.close(fig)
+        gravados.append(destino / nome)
+    return gravados
+
+
 if __name__ == "__main__":
-    for caminho in gerar(*sys.argv[1:2]):
+    pasta = sys.argv[1:2]
+    for caminho in gerar(*pasta) + gerar_marca(*(Path(p) for p in pasta)):
         print(caminho.relative_to(RAIZ) if caminho.is_relative_to(RAIZ) else caminho)

@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
@@ -92,10 +93,15 @@ def test_grafico_encolhimento():
     assert fig.lados[2] == [240] * 11
 
 
-def test_gerar_figuras_grava_todos_os_arquivos(tmp_path):
+def carregar_gerar_figuras():
     spec = importlib.util.spec_from_file_location("gerar_figuras", RAIZ / "ferramentas" / "gerar_figuras.py")
     modulo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(modulo)
+    return modulo
+
+
+def test_gerar_figuras_grava_todos_os_arquivos(tmp_path):
+    modulo = carregar_gerar_figuras()
     gravados = modulo.gerar(tmp_path)
     assert {p.name for p in gravados} == set(modulo.exemplos())
     for caminho in gravados:
@@ -103,3 +109,144 @@ def test_gerar_figuras_grava_todos_os_arquivos(tmp_path):
         assert cabecalho.startswith(b"GIF89a" if caminho.suffix == ".gif" else b"\x89PNG")
     # As figuras guardadas no repositório são as mesmas (mesmos nomes) que o script gera.
     assert {p.name for p in (RAIZ / "figures").glob("l[0-9]-*")} == set(modulo.exemplos())
+
+
+def test_marca_do_site_e_gerada_pelo_repositorio(tmp_path):
+    modulo = carregar_gerar_figuras()
+    gravados = modulo.gerar_marca(tmp_path)
+    for caminho in gravados:
+        lado = modulo.MARCA[caminho.name]
+        with Image.open(caminho) as imagem:
+            assert imagem.size == (lado, lado) and imagem.mode == "RGBA"
+        # O logotipo e o ícone do repositório são os que este código desenha.
+        assert (RAIZ / "_static" / caminho.name).read_bytes() == caminho.read_bytes()
+
+
+# ------------------------------------------------------------------ legibilidade no celular
+# Cada figura é desenhada e gravada como nas lições; o tamanho de cada texto que o
+# matplotlib de fato escreve é medido em pixels da imagem exibida na coluna de um
+# celular (390 px de tela, 358 px de coluna; a imagem encolhe para caber).
+
+COLUNA_CELULAR = 358  # px de CSS
+MENOR_TEXTO = 8.0     # px de CSS: menor altura de letra (tamanho da fonte) aceitável
+CONTRASTE_MINIMO = 4.5  # WCAG AA, texto pequeno
+
+
+def textos_exibidos(fig, dpi=100, recorte=True):
+    """(tamanho em px na coluna do celular, texto, cor) de cada texto que a figura escreve."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    escritos = []
+    original = RendererAgg.draw_text
+
+    def anotar(self, gc, x, y, s, prop, *args, **kwargs):
+        escritos.append((prop.get_size_in_points(), s, gc.get_rgb()))
+        return original(self, gc, x, y, s, prop, *args, **kwargs)
+
+    RendererAgg.draw_text = anotar
+    try:
+        saida = io.BytesIO()
+        fig.savefig(saida, dpi=dpi, bbox_inches="tight" if recorte else None)
+    finally:
+        RendererAgg.draw_text = original
+    largura = Image.open(saida).size[0]
+    escala = min(1.0, COLUNA_CELULAR / largura)
+    return [(pt * dpi / 72 * escala, s, cor) for pt, s, cor in escritos if s.strip()]
+
+
+def figuras_do_curso():
+    """Toda figura que o repositório desenha: nome -> (figura, dpi, recortada?)."""
+    from cursoconv import lenet
+    modulo = carregar_gerar_figuras()
+    desenhadas = {}
+    for nome, desenhar in modulo.exemplos().items():
+        if nome.endswith(".gif"):
+            continue  # os quadros das animações entram abaixo, no dpi delas
+        desenhadas[nome] = (desenhar(), modulo.DPI, True)
+    for nome, kwargs in {"animacao-l1": {}, "animacao-l3": {"preenchimento": 1, "passo": (3, 2)}}.items():
+        desenhadas[nome] = (figuras.desenhar_correlacao(X, K, **kwargs), 80, False)  # animar_correlacao(dpi=80)
+    desenhadas["animacao-l2"] = (figuras.desenhar_correlacao(X2, K2), 80, False)
+    torch.manual_seed(0)
+    peca = torch.rand(28, 28)  # lição 1: uma peça de roupa e os dois mapas de bordas, sem valores
+    desenhadas["l1-peca-e-bordas"] = (figuras.mostrar_matrizes(
+        [peca, peca[:, :27], peca[:27]], ["pulôver", "bordas verticais", "bordas horizontais"],
+        anotar=False, cmaps=["gray_r", "coolwarm", "coolwarm"]), 100, True)
+    net = lenet.lenet5_variante()
+    imagens, rotulos = torch.rand(16, 1, 32, 32), torch.arange(16) % 10
+    desenhadas["l5-previsoes"] = (lenet.desenhar_previsoes(net, imagens, rotulos), 100, True)
+    M = torch.randint(0, 1000, (10, 10))
+    desenhadas["l5-confusao"] = (lenet.desenhar_matriz_de_confusao(M), 100, True)
+    desenhadas["l5-filtros"] = (lenet.desenhar_filtros(net.C1.weight, "filtro"), 100, True)
+    desenhadas["l5-mapas"] = (lenet.desenhar_mapas(torch.rand(6, 28, 28), "mapa"), 100, True)
+    return desenhadas
+
+
+@pytest.fixture(scope="module")
+def medidas():
+    medidas = {}
+    for nome, (fig, dpi, recorte) in figuras_do_curso().items():
+        medidas[nome] = (fig, textos_exibidos(fig, dpi, recorte))
+        plt.close(fig)
+    return medidas
+
+
+def test_toda_figura_tem_texto_legivel_no_celular(medidas):
+    pequenos = {nome: sorted({(round(px, 1), s) for px, s, _ in textos if px < MENOR_TEXTO})[:3]
+                for nome, (_, textos) in medidas.items()}
+    assert {nome: p for nome, p in pequenos.items() if p} == {}
+    assert all(textos for _, textos in medidas.values())
+
+
+def _fundo(ax, texto):
+    """A cor sob o ponto de ancoragem do texto: o retângulo de cima, a imagem ou o fundo."""
+    x, y = ax.transData.transform(texto.get_position())
+    for patch in reversed(ax.patches):
+        if patch.contains_point((x, y)):
+            return patch.get_facecolor()
+    for imagem in ax.images:
+        dentro, _ = imagem.contains(type("Evento", (), {"x": x, "y": y, "canvas": ax.figure.canvas})())
+        if dentro:
+            j, i = (int(round(v)) for v in texto.get_position())
+            return imagem.cmap(imagem.norm(imagem.get_array()[i, j]))
+    return ax.get_facecolor()
+
+
+def test_texto_nunca_some_no_fundo(medidas):
+    fracos = []
+    for nome, (fig, _) in medidas.items():
+        fig.canvas.draw()
+        for ax in fig.axes:
+            for texto in ax.texts:
+                if not texto.get_text().strip():
+                    continue
+                fundo = _fundo(ax, texto)
+                razao = figuras.contraste(texto.get_color(), fundo[:3] if len(fundo) > 3 else fundo)
+                if razao < CONTRASTE_MINIMO:
+                    fracos.append(f"{nome}: {texto.get_text()!r} com contraste {razao:.1f}")
+    assert fracos == []
+
+
+def test_as_medidas_acusam_figura_ilegivel():
+    # Uma figura larga com letra pequena, e um texto branco num verde claro, são acusados.
+    fig, ax = plt.subplots(figsize=(12, 2))
+    ax.add_patch(matplotlib.patches.Rectangle((0, 0), 1, 1, facecolor="#b7e4b0"))
+    ax.text(0.5, 0.5, "S2", color="white", fontsize=8)
+    ax.set_xlim(0, 1)
+    textos = textos_exibidos(fig)
+    assert min(px for px, *_ in textos) < MENOR_TEXTO
+    assert figuras.contraste("white", _fundo(ax, ax.texts[0])[:3]) < CONTRASTE_MINIMO
+    assert figuras.cor_do_texto("#b7e4b0") == "black" and figuras.cor_do_texto("#4c72b0") == "white"
+
+
+def test_rotulos_da_lenet_dizem_parametros():
+    from cursoconv import lenet
+    fig = lenet.desenhar_arquitetura(lenet.lenet5_variante())
+    escritos = " ".join(textos(fig))
+    assert "156 parâm." in escritos and " par." not in escritos
+
+
+def test_matrizes_largas_continuam_na_linha_de_baixo():
+    def linhas(fig):
+        return {ax.get_subplotspec().get_topmost_subplotspec().rowspan.start for ax in fig.axes}
+    largas = [torch.zeros(8, 8)] * 3
+    assert len(linhas(figuras.mostrar_matrizes(largas, ["a", "b", "c"]))) == 2  # não cabem numa linha
+    assert len(linhas(figuras.mostrar_matrizes([torch.zeros(6, 8), torch.zeros(1, 2)], ["x", "k"]))) == 1

@@ -1,10 +1,13 @@
 """O site do livro num navegador de verdade (Chromium do Debian, via Playwright), sem rede.
 
-Cada página do ``_toc.yml`` é servida em 127.0.0.1 e aberta duas vezes: numa tela
-de computador e numa de celular. Toda requisição para fora da máquina é
-bloqueada e conta como falha. As capturas de tela ficam em ``_build/capturas/``,
-para ver o que um teste reprovou.
+Cada página do ``_toc.yml`` é servida em 127.0.0.1 e aberta numa tela de
+computador (1366×900) e numa de celular (390×844); os testes de interação
+clicam como uma pessoa nas três larguras (celular, tablet de 800×900 e
+computador). Toda requisição para fora da máquina é bloqueada e conta como
+falha. As capturas de tela e as apostilas ficam em ``_build/capturas/``, para
+ver o que um teste reprovou.
 """
+import contextlib
 import html.parser
 import re
 import shutil
@@ -19,13 +22,15 @@ import pytest
 import yaml
 from playwright.sync_api import sync_playwright
 
-import apostila
 import navegador
+from ferramentas import apostila
 
 RAIZ = Path(__file__).resolve().parents[1]
 CAPTURAS = RAIZ / "_build" / "capturas"
-COMPUTADOR = {"width": 1280, "height": 900}
-CELULAR = {"width": 360, "height": 740}
+CELULAR = {"width": 390, "height": 844}
+TABLET = {"width": 800, "height": 900}
+COMPUTADOR = {"width": 1366, "height": 900}
+TELAS = {"celular": CELULAR, "tablet": TABLET, "computador": COMPUTADOR}
 # Palavras que a busca tem de achar, em toda lição que as contém; vale pelo menos uma.
 PALAVRAS_BUSCADAS = ["preenchimento", "dispositivo"]
 # Textos da interface dos temas que, se aparecerem, estão sem tradução.
@@ -76,6 +81,10 @@ def url_colab(pagina):
     return repositorio.url_colab(f"edicoes/colab/{Path(pagina).name}.ipynb")
 
 
+def config():
+    return yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))
+
+
 # ------------------------------------------------------------------ visitas
 
 @pytest.fixture(scope="module")
@@ -110,6 +119,7 @@ def visitar(chromium, endereco, caminho, captura=None):
                 fatos["problemas"] = registro.problemas() + ([falha_mathjax] if falha_mathjax else [])
             else:
                 fatos["largura"] = navegador.medir_largura(pagina)
+                fatos["transbordo"] = navegador.problemas_de_transbordo(pagina)
                 fatos["problemas_celular"] = registro.problemas()
             if captura:
                 CAPTURAS.mkdir(parents=True, exist_ok=True)
@@ -274,22 +284,86 @@ def test_cabe_na_tela_do_celular(visita, pagina):
     assert problemas_de_largura(visita(pagina)) == []
 
 
-@pytest.mark.parametrize("licao", LICOES)
-def test_botoes_do_colab_e_de_download(chromium, site, livro, licao):
-    contexto = chromium.new_context(viewport=COMPUTADOR)
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_nada_passa_da_tela_do_celular_fora_de_uma_rolagem(visita, pagina):
+    # Saídas em tabela e fórmulas largas rolam dentro da coluna; nada mais passa de 390 px.
+    assert visita(pagina)["transbordo"] == []
+
+
+@contextlib.contextmanager
+def aberta(chromium, endereco, caminho, tela):
+    """Uma aba no tamanho ``tela`` (celular, tablet ou computador), já com a página carregada."""
+    tamanho = TELAS[tela]
+    contexto = chromium.new_context(viewport=tamanho, is_mobile=tela == "celular", has_touch=tela == "celular")
     try:
         pagina = contexto.new_page()
         registro = navegador.Registro(pagina)
-        pagina.goto(f"{site}{licao}.html", wait_until="load")
-        # Botão "Abrir" do alto da página -> Colab, no repositório e ramo do _config.yml.
-        pagina.locator(".dropdown-launch-buttons > button").click()
-        colab = pagina.locator(".dropdown-launch-buttons a", has_text="Colab")
-        colab.wait_for(state="visible")
-        assert colab.get_attribute("href") == url_colab(licao)
-        # O selo do começo da lição leva ao mesmo lugar.
+        pagina.goto(endereco + caminho, wait_until="load", timeout=navegador.ESPERA_MS)
+        pagina.wait_for_load_state("networkidle", timeout=navegador.ESPERA_MS)
+        yield pagina, registro
+    finally:
+        contexto.close()
+
+
+@pytest.mark.parametrize("tela", TELAS)
+@pytest.mark.parametrize("pagina_", ["intro", LICOES[1]])
+def test_botoes_de_alternancia_abrem_e_fecham(chromium, site, tela, pagina_):
+    with aberta(chromium, site, f"{pagina_}.html", tela) as (pagina, registro):
+        problemas = navegador.problemas_de_alternancia(pagina)
+        CAPTURAS.mkdir(parents=True, exist_ok=True)
+        pagina.screenshot(path=str(CAPTURAS / f"alternancia-{pagina_.replace('/', '__')}-{tela}.png"))
+        assert problemas == []
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", TELAS)
+def test_solucao_abre_e_fecha(chromium, site, tela):
+    with aberta(chromium, site, f"{LICOES[1]}.html", tela) as (pagina, registro):
+        assert navegador.problemas_de_solucao(pagina) == []
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", TELAS)
+def test_busca_acha_palavras_das_licoes(chromium, site, tela):
+    conferidas = 0
+    for palavra in PALAVRAS_BUSCADAS:
+        esperadas = [l for l in LICOES if re.search(rf"\b{palavra}\b", fonte(l), re.I)]
+        if not esperadas:
+            continue
+        conferidas += 1
+        with aberta(chromium, site, "intro.html", tela) as (pagina, registro):
+            problemas = navegador.problemas_de_busca(pagina, palavra, esperadas)
+            CAPTURAS.mkdir(parents=True, exist_ok=True)
+            pagina.screenshot(path=str(CAPTURAS / f"busca-{palavra}-{tela}.png"))
+            assert problemas == []
+            assert "encontrada" in pagina.locator("#search-results p.search-summary").inner_text()
+            assert registro.problemas() == []
+    assert conferidas, f"nenhuma lição contém as palavras {PALAVRAS_BUSCADAS}"
+
+
+@pytest.mark.parametrize("tela", TELAS)
+def test_anterior_e_proximo_percorrem_o_livro_inteiro(chromium, site, tela):
+    with aberta(chromium, site, "intro.html", tela) as (pagina, registro):
+        assert navegador.problemas_da_cadeia(pagina, site, PAGINAS) == []
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", TELAS)
+@pytest.mark.parametrize("licao", LICOES)
+def test_menu_de_lancamento_leva_ao_colab(chromium, site, tela, licao):
+    with aberta(chromium, site, f"{licao}.html", tela) as (pagina, registro):
+        assert navegador.problemas_do_colab(pagina, config(), RAIZ, licao) == []
+        # O selo do começo da lição leva ao mesmo lugar que o menu.
+        href = pagina.locator(".dropdown-launch-buttons a", has_text="Colab").first.get_attribute("href")
         selo = pagina.locator("article.bd-article a:has(img[alt='Abrir no Colab'])")
-        assert selo.count() == 1 and selo.get_attribute("href") == url_colab(licao)
-        # Botão de download -> .ipynb, idêntico ao notebook do repositório.
+        assert selo.count() == 1 and selo.get_attribute("href") == href
+        assert href == url_colab(licao), "o Colab deve abrir a edição Colab da lição (edicoes/colab/)"
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("licao", LICOES)
+def test_botao_de_download_baixa_o_notebook(chromium, site, licao):
+    with aberta(chromium, site, f"{licao}.html", "computador") as (pagina, registro):
         pagina.locator(".dropdown-download-buttons > button").click()
         baixar = pagina.locator(".dropdown-download-buttons a", has_text=".ipynb")
         baixar.wait_for(state="visible")
@@ -300,65 +374,152 @@ def test_botoes_do_colab_e_de_download(chromium, site, livro, licao):
         assert baixado.read_bytes() == (RAIZ / f"{licao}.ipynb").read_bytes()
         nbformat.validate(nbformat.reads(baixado.read_text(encoding="utf-8"), as_version=4))
         assert registro.problemas() == []
-    finally:
-        contexto.close()
 
 
-def test_busca_acha_palavras_das_licoes(chromium, site):
-    conferidas = 0
-    for palavra in PALAVRAS_BUSCADAS:
-        esperadas = [l for l in LICOES if re.search(rf"\b{palavra}\b", fonte(l), re.I)]
-        if not esperadas:
-            continue
-        conferidas += 1
-        contexto = chromium.new_context(viewport=COMPUTADOR)
-        try:
-            pagina = contexto.new_page()
-            registro = navegador.Registro(pagina)
-            pagina.goto(site + "intro.html", wait_until="load")
-            # Como quem lê: abre a busca pelo botão, digita a palavra e tecla Enter.
-            pagina.locator("button.search-button-field").first.click()
-            campo = pagina.locator("#pst-search-dialog input[name=q]")
-            campo.fill(palavra)
-            campo.press("Enter")
-            pagina.wait_for_url(re.compile(r"search\.html\?q="))
-            resultados = pagina.locator("#search-results ul.search li a")
-            pagina.locator("#search-results p.search-summary").wait_for(state="visible")
-            achadas = {urlsplit(h).path.lstrip("/").removesuffix(".html")
-                       for h in resultados.evaluate_all("els => els.map(a => a.href)")}
-            resumo = pagina.locator("#search-results p.search-summary").inner_text()
-            CAPTURAS.mkdir(parents=True, exist_ok=True)
-            pagina.screenshot(path=str(CAPTURAS / f"busca-{palavra}.png"))
-            assert set(esperadas) <= achadas, f"busca por {palavra!r}: {resumo}; achou {sorted(achadas)}"
-            assert "encontrada" in resumo
-            assert registro.problemas() == []
-        finally:
-            contexto.close()
-    assert conferidas, f"nenhuma lição contém as palavras {PALAVRAS_BUSCADAS}"
+def test_icone_e_logotipo_do_site(chromium, site):
+    with aberta(chromium, site, "intro.html", "computador") as (pagina, registro):
+        icone = pagina.locator("link[rel~=icon]").get_attribute("href")
+        assert icone and icone.endswith("favicon.png")
+        assert pagina.request.get(site + icone).ok
+        logo = pagina.locator(".navbar-brand img").first
+        assert logo.evaluate("i => i.complete && i.naturalWidth > 0")
+        rodape = pagina.locator(".bd-footer-content").first.inner_text()
+        assert "Autoria: " in rodape and not re.search(r"\bDe Curso\b|Copyright", rodape)
+        assert registro.problemas() == []
 
 
-# ------------------------------------------------------------------ apostila
+def test_botao_de_copiar_em_portugues(chromium, site):
+    # O título escondido no ícone (o que o leitor de tela lê) era "Copy to clipboard".
+    with aberta(chromium, site, f"{LICOES[1]}.html", "computador") as (pagina, registro):
+        pagina.locator("button.copybtn").first.wait_for(state="attached")
+        titulos = pagina.locator("button.copybtn svg title").all_text_contents()
+        assert titulos and set(titulos) == {"Copiar para a área de transferência"}
+        assert pagina.locator("button.copybtn").first.get_attribute("data-tooltip") == "Copiar"
+        assert registro.problemas() == []
+
+
+# ------------------------------------------------------------------ apostilas
+
+def solucoes_do_livro(chromium, livro):
+    """Um trecho de cada solução (seis palavras de texto corrido), lido no livro de página única."""
+    with navegador.servir(livro / "singlehtml") as endereco, aberta(
+            chromium, endereco, apostila.pagina_inicial(livro / "singlehtml"), "computador") as (pagina, _):
+        textos = pagina.evaluate("""() => [...document.querySelectorAll(".solution")].map(s => {
+            const c = s.cloneNode(true);
+            c.querySelectorAll(".math, code, pre, .highlight, .admonition-title").forEach(e => e.replaceWith(" | "));
+            return c.textContent; })""")
+    trechos = []
+    for texto in textos:
+        corrido = re.search(r"(?:[A-Za-zÀ-ÿ]{2,}[,;]? ){5}[A-Za-zÀ-ÿ]{2,}", " ".join(texto.split()))
+        if corrido:
+            trechos.append(corrido.group(0))
+    return trechos
+
+
+def texto_normal(texto):
+    return " ".join(unicodedata.normalize("NFKC", texto).split())
+
 
 @pytest.fixture(scope="module")
-def pdf_apostila(livro, chromium):
-    saida = livro / "apostila.pdf"
-    apostila.gerar_apostila(livro / "singlehtml", saida, chromium)
-    CAPTURAS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(saida, CAPTURAS / "apostila.pdf")
+def apostilas(livro, chromium):
     from pypdf import PdfReader
-    texto = "\n".join(p.extract_text() for p in PdfReader(saida).pages)
-    return saida, " ".join(unicodedata.normalize("NFKC", texto).split())
+    gravadas = apostila.gerar_apostilas(livro / "singlehtml", livro / "apostilas", chromium)
+    CAPTURAS.mkdir(parents=True, exist_ok=True)
+    lidas = {}
+    for versao, caminho in gravadas.items():
+        shutil.copy(caminho, CAPTURAS / caminho.name)
+        leitor = PdfReader(caminho)
+        lidas[versao] = {"caminho": caminho, "leitor": leitor,
+                         "paginas": [texto_normal(p.extract_text()) for p in leitor.pages]}
+    return lidas
 
 
-def test_apostila_tem_todas_as_paginas(pdf_apostila):
-    saida, texto = pdf_apostila
-    assert saida.stat().st_size > 10_000
-    faltam = [titulo(p) for p in PAGINAS if " ".join(titulo(p).split()) not in texto]
+def marcadores(leitor):
+    """Os títulos do outline, com o nível (1 = lição) e a página (começando em 1)."""
+    achados = []
+
+    def percorrer(itens, nivel):
+        for item in itens:
+            if isinstance(item, list):
+                percorrer(item, nivel + 1)
+            else:
+                achados.append((nivel, " ".join(item.title.split()), leitor.get_destination_page_number(item) + 1))
+    percorrer(leitor.outline, 1)
+    return achados
+
+
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_tem_numero_de_pagina_no_rodape(apostilas, versao):
+    paginas = apostilas[versao]["paginas"]
+    total = len(paginas)
+    assert total > 10
+    sem_numero = [n for n, texto in enumerate(paginas, 1)
+                  if n > 1 and not re.search(rf"Página {n} de {total}\s*$", texto)]
+    assert sem_numero == []
+
+
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_tem_um_marcador_por_licao_e_secao(apostilas, versao):
+    lidas = apostilas[versao]
+    achados = marcadores(lidas["leitor"])
+    titulos_n1 = [t for nivel, t, _ in achados if nivel == 1]
+    paginas_esperadas = [p for p in PAGINAS if versao == "instrutor" or p != "instrutores"]
+    for p in paginas_esperadas:
+        assert " ".join(titulo(p).split()) in titulos_n1, f"sem marcador: {titulo(p)}"
+    for nivel, t, numero in achados:
+        if t != "Sumário":  # o marcador leva à página onde o título está
+            assert t[:30] in lidas["paginas"][numero - 1], (t, numero)
+    # As seções de cada lição também (nível 2), e cada lição começa numa página nova.
+    assert sum(1 for nivel, *_ in achados if nivel == 2) >= 3 * len(LICOES)
+    for nivel, t, numero in achados:
+        if nivel == 1 and t != "Sumário":
+            # (no começo da página; na bibliografia, os rótulos [DV16]... vêm antes no texto extraído)
+            assert t[:30] in lidas["paginas"][numero - 1][:250], f"{t} não começa a página {numero}"
+
+
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_tem_sumario_com_paginas_e_links(apostilas, versao):
+    lidas = apostilas[versao]
+    achados = marcadores(lidas["leitor"])
+    assert lidas["paginas"][1].startswith("Sumário")
+    # O sumário vai da página 2 até antes da primeira página de texto.
+    fim = min(numero for nivel, t, numero in achados if t != "Sumário") - 1
+    sumario = " ".join(lidas["paginas"][1:fim])
+    for nivel, t, numero in achados:
+        if t != "Sumário":
+            assert f"{t} {numero}" in sumario, f"o sumário não dá a página de {t} ({numero})"
+    links = [a.get_object() for p in lidas["leitor"].pages[1:fim] for a in p.get("/Annots", [])]
+    assert sum(1 for a in links if a.get("/Subtype") == "/Link" and "/Dest" in a) >= len(achados) - 1
+
+
+def test_apostila_do_aluno_sem_solucoes_e_a_do_instrutor_com_todas(chromium, livro, apostilas):
+    trechos = solucoes_do_livro(chromium, livro)
+    assert len(trechos) >= 3 * len(LICOES)
+    aluno = " ".join(apostilas["aluno"]["paginas"])
+    instrutor = " ".join(apostilas["instrutor"]["paginas"])
+    assert [t for t in trechos if t in aluno] == []
+    assert [t for t in trechos if t not in instrutor] == []
+    assert "Critérios de correção" not in aluno
+    assert len(apostilas["instrutor"]["paginas"]) > len(apostilas["aluno"]["paginas"])
+
+
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_tem_todas_as_paginas_e_nada_so_da_web(apostilas, versao):
+    texto = " ".join(apostilas[versao]["paginas"])
+    paginas_esperadas = [p for p in PAGINAS if versao == "instrutor" or p != "instrutores"]
+    faltam = [titulo(p) for p in paginas_esperadas if " ".join(titulo(p).split()) not in texto]
     assert faltam == [], f"títulos fora da apostila: {faltam}"
+    assert "Quadros da animação" in texto  # os GIFs viram uma faixa de quadros
+    # O que só vale no site (classe so-na-tela: "clique no selo") não vai para o papel.
+    so_na_tela = re.findall(r'class="[^"]*\bso-na-tela\b[^"]*"[^>]*>(.*?)</',
+                            (apostilas[versao]["caminho"].parents[1] / "singlehtml" / "intro.html").read_text(encoding="utf-8"), re.S)
+    trechos = [texto_normal(re.sub(r"<[^>]+>", "", t))[:40] for t in so_na_tela]
+    assert [t for t in trechos if len(t) > 10 and t in texto] == []
 
 
-def test_apostila_sem_tex_cru(pdf_apostila):
-    _, texto = pdf_apostila
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_sem_tex_cru(apostilas, versao):
+    texto = " ".join(apostilas[versao]["paginas"])
     cru = re.findall(r"\\\(|\\\[|\$\$|\\(?:frac|sum|mathbf|times|cdot|left|right|begin|end|star|quad)\b", texto)
     assert cru == []
 
@@ -422,3 +583,69 @@ def test_as_verificacoes_acusam_problemas(chromium, livro, tmp_path):
                         problemas_de_titulos, problemas_de_largura, problemas_de_idioma):
         assert verificacao(boa) == [], verificacao.__name__
     assert links_boa == []
+
+
+# Uma página que imita o tema mas não funciona: cada interação tem de ser acusada.
+PAGINA_QUEBRADA = """<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>quebrada</title>
+<style>.bd-sidebar-primary { display: none } .bd-sidebar-secondary { display: none }
+.solution section { display: none } .aberta { display: block !important }</style></head>
+<body>
+<button class="primary-toggle">☰</button>
+<button class="secondary-toggle" onclick="document.querySelector('.bd-sidebar-secondary').classList.add('aberta')">≡</button>
+<button class="search-button">buscar</button>
+<div class="bd-sidebar-primary"><nav class="bd-docs-nav"><a href="quebrada.html">Início</a></nav></div>
+<div class="bd-sidebar-secondary"><nav><a href="#topo">Nesta página</a></nav></div>
+<div class="dropdown dropdown-launch-buttons"><button onclick="this.nextElementSibling.hidden = false">Abrir</button>
+<ul hidden><li><a href="https://colab.research.google.com/github/outra-pessoa/outro-repositorio/blob/main/lessons/quebrada.ipynb">Colab</a></li></ul></div>
+<div class="bd-article-container"><article class="bd-article">
+<h1 id="topo">Página quebrada</h1>
+<div class="solution dropdown admonition"><p class="admonition-title">Solução</p><section><p>Resposta.</p></section></div>
+<div style="width: 700px">Um bloco largo demais, sem rolagem.</div>
+<div style="overflow-x: auto"><pre style="width: 700px">Uma tabela larga, mas dentro de uma rolagem: pode.</pre></div>
+</article>
+<div class="prev-next-area"><a class="right-next" href="fim.html" style="display: inline-block; width: 600px">
+<p class="prev-next-title">próximo: um título comprido que não cabe</p></a></div>
+</div></body></html>"""
+
+PAGINA_FIM = """<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8"><title>fim</title></head>
+<body><article class="bd-article"><h1>Fim</h1></article></body></html>"""
+
+
+def test_interacoes_acusam_problemas(chromium, tmp_path):
+    (tmp_path / "quebrada.html").write_text(PAGINA_QUEBRADA, encoding="utf-8")
+    (tmp_path / "fim.html").write_text(PAGINA_FIM, encoding="utf-8")
+    cfg = {"repository": {"url": "https://github.com/curso-cnn-ptbr/camada-convolucional", "branch": "main"},
+           "launch_buttons": {"colab_url": "https://colab.research.google.com"}}
+    with navegador.servir(tmp_path) as endereco:
+        with aberta(chromium, endereco, "quebrada.html", "celular") as (pagina, _):
+            alternancia = navegador.problemas_de_alternancia(pagina)
+            assert "390px: clicar em button.primary-toggle não fez abrir a barra lateral (sumário do livro)" in alternancia
+            assert "390px: depois de abrir, o sumário da página não voltou ao que era" in alternancia
+            assert navegador.problemas_de_solucao(pagina) == ["clicar no título da solução não a abriu"]
+            assert navegador.problemas_de_busca(pagina, "palavra", ["licao"]) == [
+                "o botão de busca não abriu o campo de busca"]
+            colab = navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada")
+            assert colab == ["o link do Colab não começa por https://colab.research.google.com/github/"
+                             "curso-cnn-ptbr/camada-convolucional/blob/main/: https://colab.research.google.com/"
+                             "github/outra-pessoa/outro-repositorio/blob/main/lessons/quebrada.ipynb"]
+            transbordo = navegador.problemas_de_transbordo(pagina)
+            assert any("Um bloco largo demais" in p for p in transbordo)
+            assert not any("dentro de uma rolagem" in p for p in transbordo)
+            cadeia = navegador.problemas_da_cadeia(pagina, endereco, ["quebrada", "meio", "fim"])
+            assert "390px: o link 'próximo' de quebrada passa da borda da tela" in cadeia
+            assert any("a ordem foi ['quebrada', 'fim']" in p for p in cadeia)
+        # Sem nenhum botão, a alternância também acusa.
+        with aberta(chromium, endereco, "fim.html", "computador") as (pagina, _):
+            assert navegador.problemas_de_alternancia(pagina) == ["1366px: nenhum botão de alternância visível"]
+            assert navegador.problemas_de_solucao(pagina) == ["a página não tem solução para abrir"]
+            assert navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/fim") == [
+                "o botão do menu de lançamento não está visível"]
+    # O link do Colab certo, mas para um notebook que não existe, também é acusado.
+    href_ok = "https://colab.research.google.com/github/curso-cnn-ptbr/camada-convolucional/blob/main/"
+    (tmp_path / "colab.html").write_text(PAGINA_QUEBRADA.replace(
+        "https://colab.research.google.com/github/outra-pessoa/outro-repositorio/blob/main/", href_ok), encoding="utf-8")
+    with navegador.servir(tmp_path) as endereco:
+        with aberta(chromium, endereco, "colab.html", "tablet") as (pagina, _):
+            assert navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada") == [
+                "o notebook do link do Colab não existe no repositório: lessons/quebrada.ipynb"]
