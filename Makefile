@@ -48,7 +48,7 @@ corrigir: ambiente
 
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going
-	$(BIN)/python ferramentas/apostila.py _build/singlehtml _build
+	$(BIN)/python -m ferramentas.apostila _build/singlehtml _build
 
 ambiente: $(VENV)/.instalado
 

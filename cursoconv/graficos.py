@@ -8,10 +8,15 @@ from .dados import CLASSES
 
 
 def plotar_historico(historico, ax=None):
-    """Desenha as curvas de perda e de acurácia de um histórico de ``train_validate``."""
+    """Desenha as curvas de perda e de acurácia de um histórico de ``train_validate``.
+
+    Os dois gráficos ficam um acima do outro, para que as letras continuem
+    legíveis na largura de um celular.
+    """
     import matplotlib.pyplot as plt
     if ax is None:
-        _, ax = plt.subplots(1, 2, figsize=(10, 3.5))
+        fig, ax = plt.subplots(2, 1, figsize=(6, 6.5))
+        fig.subplots_adjust(hspace=0.45)
     epocas = range(1, len(historico["perda_treino"]) + 1)
     for chave, rotulo in (("perda_treino", "treino"), ("perda_teste", "teste")):
         ax[0].plot(epocas, historico[chave], marker="o", label=rotulo)
@@ -37,6 +42,6 @@ def mostrar_imagens(imagens, rotulos, titulos=None, colunas=8, escala=1.5):
         ax.axis("off")
         if i < len(imagens):
             ax.imshow(imagens[i].numpy(), cmap="gray_r")
-            ax.set_title(titulos[i] if titulos else CLASSES[int(rotulos[i])], fontsize=9)
+            ax.set_title(titulos[i] if titulos else CLASSES[int(rotulos[i])], fontsize=11)
     fig.tight_layout()
     return fig

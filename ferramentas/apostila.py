@@ -5,7 +5,7 @@ singlehtml``), que o Chromium do Debian abre, com as fórmulas compostas pelo
 MathJax do próprio livro, e imprime em PDF. Uso (o ``make apostila`` faz tudo):
 
     jupyter-book build . --builder singlehtml
-    python ferramentas/apostila.py [_build/singlehtml] [_build]
+    python -m ferramentas.apostila [_build/singlehtml] [_build]
 
 grava ``apostila-aluno.pdf`` e ``apostila-instrutor.pdf`` na segunda pasta.
 
@@ -43,7 +43,6 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-RAIZ = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGUMENTOS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
               "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -438,12 +437,13 @@ def gerar_apostilas(pasta_singlehtml, destino, chromium=None):
 
 
 def _titulo_do_livro():
-    import yaml
-    return yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))["title"]
+    from ferramentas import repositorio
+    return repositorio.config()["title"]
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    from ferramentas.repositorio import RAIZ
     pasta = Path(args[0]) if args else RAIZ / "_build" / "singlehtml"
     destino = Path(args[1]) if len(args) > 1 else RAIZ / "_build"
     for versao, caminho in gerar_apostilas(pasta, destino).items():

@@ -1,7 +1,7 @@
 """Grava em ``figures/`` as figuras das lições que não dependem de treino (PNG; animações em GIF).
 
-    python ferramentas/gerar_figuras.py            # grava em figures/ (e a marca em _static/)
-    python ferramentas/gerar_figuras.py PASTA      # grava em outra pasta
+    python -m ferramentas.gerar_figuras            # grava em figures/ (e a marca em _static/)
+    python -m ferramentas.gerar_figuras PASTA      # grava em outra pasta
 
 Grava também, em ``_static/``, o logotipo (``logo.png``) e o ícone do site
 (``favicon.png``): uma grade de núcleo 3×3 (``figuras.desenhar_marca``).
@@ -24,8 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 from cursoconv import conv, figuras, lenet  # noqa: E402
-
-RAIZ = Path(__file__).resolve().parents[1]
+from ferramentas.repositorio import RAIZ  # noqa: E402
 # A marca do site: nome do arquivo em _static/ -> lado em pixels.
 MARCA = {"logo.png": 128, "favicon.png": 32}
 # As figuras são gravadas com esta resolução (a mesma que o matplotlib usa no notebook).
@@ -75,8 +74,8 @@ def exemplos():
         "l4-animacao.gif": lambda: figuras.animar_agrupamento(A, (2, 2), modo="max"),
         "l4-deslocamento.png": lambda: figuras.desenhar_deslocamento(borda, borda_deslocada, K_borda,
                                                                      rotulo="deslocada 1 pixel"),
-        "l5-lenet5-classica.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_classica(),
-                                                                     titulo="LeNet-5 clássica"),
+        "l5-lenet5-moderna.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_moderna(),
+                                                                     titulo="LeNet-5 moderna"),
         "l5-lenet5-variante.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_variante(),
                                                                      titulo="LeNet-5 sem subamostragem"),
     }

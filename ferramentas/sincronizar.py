@@ -164,11 +164,20 @@ def duracao(segundos):
     return f"{segundos // 60} min {segundos % 60:02d} s"
 
 
-def tempo(medida):
-    if not medida:
-        return "ainda não medido"
-    return (f"{duracao(medida['segundos'])} ({medida['maquina']}; PyTorch {medida['pytorch']}, "
-            f"medido em {medida['data']})")
+def tempos_com_notas():
+    """A tabela de tempos com o hardware em notas numeradas abaixo (compacta no celular)."""
+    maquinas = []
+
+    def celula(medida):
+        if not medida:
+            return "ainda não medido"
+        nota = f"{medida['maquina']}; PyTorch {medida['pytorch']}, medido em {medida['data']}."
+        if nota not in maquinas:
+            maquinas.append(nota)
+        return f"{duracao(medida['segundos'])} ({maquinas.index(nota) + 1})"
+
+    tabela = tabela_tempos(celula)
+    return tabela + "\n\n" + "\n".join(f"({i}) {nota}  " for i, nota in enumerate(maquinas, 1)).rstrip()
 
 
 #: Estimativa do tempo de aula: leitura do texto e do código (palavras por minuto) e
@@ -252,7 +261,8 @@ def trecho_instrutores():
         "(a edição do aluno não traz as soluções).\n",
         tabela_exercicios(todos) + "\n",
         "### Tempo para rodar cada lição\n",
-        "Do início ao fim, com os dados completos:\n", tabela_tempos(tempo)])
+        "Do início ao fim, com os dados completos (o hardware de cada medida está nas notas):\n",
+        tempos_com_notas()])
 
 
 def tabela_tempos(formato):

@@ -19,7 +19,6 @@ os.environ.setdefault("CURSO_RAPIDO", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 RAIZ = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(RAIZ / "ferramentas"))  # navegador.py e apostila.py, para os testes do site
 
 
 @pytest.fixture(scope="session")

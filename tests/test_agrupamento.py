@@ -225,13 +225,13 @@ def test_verificador_da_media_global():
 
 
 def test_vigiar_devolve_as_funcoes_originais_mesmo_com_erro():
-    originais = [getattr(m, n) for m, n in agrupamento.PRONTAS]
+    originais = [getattr(m, n) for m, n in verificadores_l4.PRONTAS]
     with pytest.raises(ZeroDivisionError):
         with verificadores_l4.vigiar() as chamadas:
             F.max_pool2d(torch.ones(1, 1, 2, 2), 2)
             1 / 0
     assert chamadas and chamadas[0] == "F.max_pool2d"
-    assert [getattr(m, n) for m, n in agrupamento.PRONTAS] == originais
+    assert [getattr(m, n) for m, n in verificadores_l4.PRONTAS] == originais
 
 
 # --------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_licao_tem_exercicios_com_verificador_e_esta_antes_da_lenet():
         assert f":::{{solution}} {rotulo}" in texto
     codigo = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for nome in ("verificar_media_sem_preenchimento", "verificar_lado_da_pilha", "verificar_media_global"):
-        assert f"agrupamento.{nome}(" in codigo
+        assert f"verificadores_l4.{nome}(" in codigo
     assert nb.cells[0].source.startswith("# Lição 4 — Agrupamento (pooling)")
     capitulos = [c["file"] for c in yaml.safe_load((RAIZ / "_toc.yml").read_text())["chapters"]]
     assert capitulos.index("lessons/04-agrupamento") + 1 == capitulos.index("lessons/05-lenet5-fashion-mnist")

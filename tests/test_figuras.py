@@ -1,5 +1,4 @@
 """Testes de cursoconv.figuras e de ferramentas/gerar_figuras.py: as figuras mostram valores calculados."""
-import importlib.util
 import io
 from pathlib import Path
 
@@ -94,10 +93,8 @@ def test_grafico_encolhimento():
 
 
 def carregar_gerar_figuras():
-    spec = importlib.util.spec_from_file_location("gerar_figuras", RAIZ / "ferramentas" / "gerar_figuras.py")
-    modulo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modulo)
-    return modulo
+    from ferramentas import gerar_figuras
+    return gerar_figuras
 
 
 def test_gerar_figuras_grava_todos_os_arquivos(tmp_path):
@@ -155,7 +152,7 @@ def textos_exibidos(fig, dpi=100, recorte=True):
 
 def figuras_do_curso():
     """Toda figura que o repositório desenha: nome -> (figura, dpi, recortada?)."""
-    from cursoconv import lenet
+    from cursoconv import lenet, utils
     modulo = carregar_gerar_figuras()
     desenhadas = {}
     for nome, desenhar in modulo.exemplos().items():
@@ -177,6 +174,10 @@ def figuras_do_curso():
     desenhadas["l5-confusao"] = (lenet.desenhar_matriz_de_confusao(M), 100, True)
     desenhadas["l5-filtros"] = (lenet.desenhar_filtros(net.C1.weight, "filtro"), 100, True)
     desenhadas["l5-mapas"] = (lenet.desenhar_mapas(torch.rand(6, 28, 28), "mapa"), 100, True)
+    historico = {k: [0.5, 0.4, 0.3] for k in ("perda_treino", "acuracia_treino", "perda_teste", "acuracia_teste")}
+    desenhadas["l5-curvas"] = (utils.plotar_historico(historico)[0].figure, 100, True)
+    desenhadas["l0-imagens"] = (utils.mostrar_imagens(torch.rand(16, 1, 28, 28), torch.arange(16) % 10,
+                                                      colunas=4), 100, True)
     return desenhadas
 
 

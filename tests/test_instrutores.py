@@ -30,7 +30,10 @@ def test_cada_licao_tem_secao_e_linha_de_tempo(licao):
     for coluna, tipo in zip(linha.strip("| ").split(" | ")[1:], ("cpu", "gpu")):
         medida = tempos.get(licao.stem, {}).get(tipo)
         if medida:
-            assert medida["maquina"] in coluna and re.match(r"\d+ (s|min)", coluna), coluna
+            # A célula traz só o tempo e o número da nota; a nota, abaixo da tabela, traz a máquina.
+            numero = re.fullmatch(r"\d+ (?:s|min)(?: \d+ s)? \((\d+)\)", coluna)
+            assert numero, coluna
+            assert f"\n({numero.group(1)}) {medida['maquina']};" in PAGINA, coluna
         else:
             assert coluna == "ainda não medido"
 
