@@ -194,10 +194,14 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
 
 def _epoca(passo, lotes, onde, a_cada, parada, barra, descricao, total):
     """Roda os passos de uma época; para cedo se a perda deixar de ser finita ou se pedirem. Devolve n."""
-    from tqdm.auto import tqdm
     # TQDM_DISABLE=1 desliga as barras (ferramentas/executar.py e os testes usam): no Jupyter,
-    # a barra do tqdm.auto é um widget e não lê essa variável sozinha.
+    # a barra do tqdm.auto é um widget e não lê essa variável sozinha. Sem barra, nem importamos
+    # o tqdm.auto, que avisa (em inglês) quando faltam os widgets do Jupyter.
     desligada = not barra or os.environ.get("TQDM_DISABLE", "").lower() in ("1", "true")
+    if desligada:
+        from tqdm import tqdm
+    else:
+        from tqdm.auto import tqdm
     n = 0
     with tqdm(lotes, total=total, desc=descricao, leave=False, disable=desligada) as progresso:
         for tamanho in progresso:
