@@ -77,9 +77,16 @@ def conferir_divergencia(passo, net, ponto_bom, historico, onde):
     raise TreinoDivergiu(
         f"A perda virou NaN ou infinita na época {epoca}, iteração {inteiro(iteracao)}: o treino divergiu. "
         f"Parei o treino e pus de volta os pesos {volta}, com o estado do otimizador desse momento; "
-        f"o histórico das {len(historico['tempo'])} épocas completas está em erro.historico. O que fazer: "
+        f"erro.historico traz o histórico até aqui ({_epocas_completas(len(historico['tempo']))}). O que fazer: "
         "use uma taxa de aprendizado (lr) menor, por exemplo 10 vezes menor, e rode de novo.",
         historico, epoca, iteracao)
+
+
+def _epocas_completas(n):
+    """0 → "nenhuma época completa"; 1 → "1 época completa"; 3 → "3 épocas completas"."""
+    if n == 0:
+        return "nenhuma época completa"
+    return f"{inteiro(n)} época completa" if n == 1 else f"{inteiro(n)} épocas completas"
 
 
 def avisar_parada(onde, completas, dispositivo):
@@ -91,6 +98,6 @@ def avisar_parada(onde, completas, dispositivo):
         lugar = f"na avaliação da época {onde['epoca']} (depois das {inteiro(onde['iteracao'])} iterações de treino)"
     else:
         lugar = f"na época {onde['epoca']}, iteração {inteiro(onde['iteracao'])}"
-    print(f"Treino interrompido {lugar}. Devolvo o histórico das {completas} épocas completas; "
+    print(f"Treino interrompido {lugar}. Devolvo o histórico até aqui ({_epocas_completas(completas)}); "
           "os pesos da rede ficam como estavam ao parar (dá para avaliá-la ou continuar o treino "
           "com outra chamada de train_validate).", flush=True)

@@ -320,13 +320,33 @@ def conferir_largura(raiz):
     assert medida["rolagem"] <= medida["largura"], f"a página rola para o lado: {medida}"
 
 
+def direcao_valida(estado, chave, eixo):
+    """+1 ou -1: para que lado mudar o controle sem sair dos limites nem tirar a janela da entrada.
+
+    Assim a janela continua com posições para percorrer depois da mudança (no agrupamento, o
+    preenchimento também não pode passar da metade da janela, como no PyTorch).
+    """
+    minimo, maximo = modulo.LIMITES[chave]
+    for delta in (1, -1):
+        novo = {c: list(estado[c]) for c in "nkpsd"}
+        novo[chave][eixo] += delta
+        if not minimo <= novo[chave][eixo] <= maximo:
+            continue
+        n, k, p, d = novo["n"][eixo], novo["k"][eixo], novo["p"][eixo], novo["d"][eixo]
+        if estado["modo"] != "correlacao" and p > k // 2:
+            continue
+        if n + 2 * p >= d * (k - 1) + 1:
+            return delta
+    raise AssertionError(f"nenhuma mudança válida de {chave}{eixo} a partir de {estado}")
+
+
 def passar_com_teclado(pagina, raiz):
     """Só com Tab, setas, Enter e Espaço: muda cada controle e anda com a janela."""
     pid = raiz.get_attribute("id")
     controles = {f"{c}{e}" for c in Motorista(None, raiz, None).controles() if c != "modo" for e in "01"}
     if raiz.locator('[data-cc-controle="modo"]').count():
         controles.add("modo")
-    mudados, acoes = set(), set()
+    mudados, acoes, passos = set(), set(), []
     ativo = f"document.activeElement && document.activeElement.closest('#{pid}') ? document.activeElement : null"
     for _ in range(200):
         pagina.keyboard.press("Tab")
@@ -342,29 +362,32 @@ def passar_com_teclado(pagina, raiz):
             continue
         assert info["contorno"] != "none" and info["espessura"] >= 2, f"foco invisível em {info['tag']}"
         antes = info["estado"]
+        passos.append((info["controle"] or info["acao"] or info["tag"], antes["n"], antes["k"], antes["p"], antes["s"]))
         if info["controle"]:
             nome = info["controle"]
+            if nome in mudados:
+                continue  # cada controle muda uma vez só: mudar de novo pode levar a uma janela que não cabe
             if nome == "modo":
                 pagina.keyboard.press("ArrowDown" if antes["modo"] == "max" else "ArrowUp")
                 assert json.loads(raiz.get_attribute("data-estado"))["modo"] != antes["modo"]
             else:
                 valor = antes[nome[0]][int(nome[1])]
-                no_maximo = valor == modulo.LIMITES[nome[0]][1]
-                pagina.keyboard.press("ArrowDown" if no_maximo else "ArrowUp")
+                delta = direcao_valida(antes, nome[0], int(nome[1]))
+                pagina.keyboard.press("ArrowUp" if delta > 0 else "ArrowDown")
                 depois = json.loads(raiz.get_attribute("data-estado"))
-                assert depois[nome[0]][int(nome[1])] == valor + (-1 if no_maximo else 1), nome
+                assert depois[nome[0]][int(nome[1])] == valor + delta, nome
             mudados.add(nome)
         elif info["acao"] == "proxima":
             pagina.keyboard.press("Enter")
             total = len(antes["saida"]) * len(antes["saida"][0]) if antes["saida"] else 0
             depois = json.loads(raiz.get_attribute("data-estado"))
-            assert total and depois["posicao"] == (antes["posicao"] + 1) % total
+            assert total and depois["posicao"] == (antes["posicao"] + 1) % total, (antes, depois)
             acoes.add("proxima")
         elif info["acao"] == "anterior":
             pagina.keyboard.press("Enter")  # da posição 0 volta à última
             total = len(antes["saida"]) * len(antes["saida"][0]) if antes["saida"] else 0
             depois = json.loads(raiz.get_attribute("data-estado"))
-            assert total and depois["posicao"] == (antes["posicao"] - 1) % total
+            assert total and depois["posicao"] == (antes["posicao"] - 1) % total, passos
             acoes.add("anterior")
         elif info["acao"] == "tocar":
             pagina.keyboard.press("Space")

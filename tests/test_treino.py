@@ -314,7 +314,7 @@ def test_stop_devolve_o_historico_e_diz_onde_parou(monkeypatch, capsys, acao, it
     assert len(hist["perda_treino"]) == 1 and len(hist["tempo"]) == 1
     saida = capsys.readouterr().out
     assert f"Treino interrompido na época 2, iteração {iteracao}." in saida
-    assert "histórico das 1 épocas completas" in saida and "pesos da rede ficam como estavam" in saida
+    assert "histórico até aqui (1 época completa)" in saida and "pesos da rede ficam como estavam" in saida
     assert all(torch.isfinite(p).all() for p in net.parameters())
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # o Ctrl+C volta ao normal
 
