@@ -6,7 +6,8 @@ Os laços em Python deixam as contas à vista, mas são lentos: nas redes de
 verdade usamos ``torch.nn.Conv2d``, que faz o mesmo cálculo muito mais rápido.
 
 Os verificadores dos exercícios das lições 0 a 3 (``conv.verificar_...``)
-ficam em :mod:`cursoconv.verificadores_l0_l3`; este módulo os entrega pelo
+ficam em :mod:`cursoconv.verificadores_l0_l1` e :mod:`cursoconv.verificadores_l2_l3`;
+este módulo os entrega pelo
 nome, para que as lições os chamem como ``conv.verificar_...``.
 """
 
@@ -170,8 +171,10 @@ def pool2d_canais(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
 
 
 def __getattr__(nome):
-    """``conv.verificar_...``: os verificadores das lições 0 a 3, em verificadores_l0_l3.py."""
+    """``conv.verificar_...``: os verificadores das lições 0 a 3 (verificadores_l0_l1.py e _l2_l3.py)."""
     if nome.startswith("verificar_"):
-        from cursoconv import verificadores_l0_l3
-        return getattr(verificadores_l0_l3, nome)
+        from cursoconv import verificadores_l0_l1, verificadores_l2_l3
+        for modulo in (verificadores_l0_l1, verificadores_l2_l3):
+            if hasattr(modulo, nome):
+                return getattr(modulo, nome)
     raise AttributeError(f"o módulo cursoconv.conv não tem {nome!r}")

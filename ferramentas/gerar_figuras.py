@@ -4,7 +4,7 @@
     python -m ferramentas.gerar_figuras PASTA      # grava em outra pasta
 
 Grava também, em ``_static/``, o logotipo (``logo.png``) e o ícone do site
-(``favicon.png``): uma grade de núcleo 3×3 (``figuras.desenhar_marca``).
+(``favicon.png``): uma grade de núcleo 3×3 (``desenhar_marca``, abaixo).
 
 Usa as mesmas funções (``cursoconv.figuras`` e ``cursoconv.lenet``) e os mesmos
 dados das lições: os números das figuras são calculados por ``cursoconv.conv``
@@ -29,6 +29,32 @@ from ferramentas.repositorio import RAIZ  # noqa: E402
 MARCA = {"logo.png": 128, "favicon.png": 32}
 # As figuras são gravadas com esta resolução (a mesma que o matplotlib usa no notebook).
 DPI = 100
+
+
+def desenhar_marca(lado_px=128):
+    """O logotipo e o ícone do site: um núcleo 3×3 de bordas (colunas 1, 0, −1), em cores.
+
+    ``lado_px``: lado da imagem em pixels (128 para o logotipo, 32 para o ícone).
+    Devolve a figura (fundo transparente; grave-a com ``dpi=100``).
+    """
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    nucleo = np.array([[1.0, 0.0, -1.0]] * 3)
+    fig = plt.figure(figsize=(lado_px / 100, lado_px / 100))
+    fig.patch.set_alpha(0)
+    ax = fig.add_axes((0, 0, 1, 1))
+    margem = 0.04
+    cores = plt.get_cmap("coolwarm")
+    for i in range(3):
+        for j in range(3):
+            cor = cores((nucleo[i, j] + 1) / 2)
+            ax.add_patch(Rectangle((j + margem, i + margem), 1 - 2 * margem, 1 - 2 * margem,
+                                   facecolor=cor, edgecolor=figuras.COR_BORDA, lw=max(lado_px / 64, 0.5)))
+    ax.set_xlim(0, 3)
+    ax.set_ylim(3, 0)
+    ax.axis("off")
+    return fig
 
 
 def exemplos():
@@ -104,7 +130,7 @@ def gerar_marca(destino=RAIZ / "_static"):
     destino.mkdir(parents=True, exist_ok=True)
     gravados = []
     for nome, lado in MARCA.items():
-        fig = figuras.desenhar_marca(lado)
+        fig = desenhar_marca(lado)
         fig.savefig(destino / nome, dpi=100, transparent=True, metadata={"Software": None})
         plt.close(fig)
         gravados.append(destino / nome)

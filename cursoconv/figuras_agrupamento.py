@@ -1,0 +1,143 @@
+"""Figuras da lição 4 (agrupamento): a janela sobre a entrada, a animação e o deslocamento.
+
+As lições as chamam como ``figuras.desenhar_agrupamento`` etc.: o módulo
+:mod:`cursoconv.figuras` as entrega pelo nome. Usam as mesmas grades e cores das
+figuras da correlação cruzada.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+import torch.nn.functional as F
+
+from . import conv
+from .figuras import COR_BORDA, _fmt, _gif, _grade
+
+NOMES_MODO = {"max": "máx", "media": "média"}
+#: Tamanho das letras das figuras da lição 4. No celular (tela de 360 px), o livro mostra
+#: as figuras com 312 px de largura: para que as letras fiquem com pelo menos 9 pt na tela,
+#: uma figura de L polegadas precisa de letras de 2,8·L pt. As figuras abaixo têm até 5 polegadas.
+FONTE_L4 = 15
+
+
+def _fmt_br(v):
+    """Como ``_fmt``, mas com vírgula decimal (as médias podem não ser inteiras): 2,25."""
+    return _fmt(v).replace(".", ",")
+
+
+def _moldura(X, preenchimento, modo):
+    """X com ``preenchimento`` linhas e colunas de cada lado: -inf no máximo, 0 na média."""
+    if not preenchimento:
+        return X
+    return F.pad(X, (preenchimento,) * 4, value=float("-inf") if modo == "max" else 0.0)
+
+
+def conta_agrupamento(X, tamanho, modo="max", posicao=(0, 0), preenchimento=0, passo=None):
+    """A conta de uma posição da saída, por extenso: "máx(0, 1, 3, 4) = 4"."""
+    k_h, k_w = tamanho
+    s_h, s_w = tamanho if passo is None else passo
+    Xp = _moldura(X, preenchimento, modo)
+    r, c = posicao[0] * s_h, posicao[1] * s_w
+    janela = Xp[r:r + k_h, c:c + k_w].flatten()
+    Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
+    valores = "; ".join(_fmt_br(v) for v in janela) if modo == "media" else ", ".join(_fmt(v) for v in janela)
+    return f"{NOMES_MODO[modo]}({valores}) = {_fmt_br(Y[posicao])}"
+
+
+def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchimento=0, passo=None,
+                         revelar=None):
+    """Desenha entrada → agrupamento → saída, com a janela da posição ``posicao`` da saída destacada.
+
+    X: n_h × n_w; tamanho: (k_h, k_w) da janela; modo: "max" ou "media";
+    preenchimento: linhas e colunas acrescentadas de cada lado (−∞ no máximo, 0 na média);
+    passo: (linhas, colunas) que a janela pula; None usa o tamanho da janela, como o PyTorch.
+    revelar: quantos valores da saída mostrar (em ordem de leitura); None mostra todos.
+    Devolve a figura; ``fig.saida`` guarda a saída (calculada por ``conv.pool2d_passo``)
+    e ``fig.conta``, a conta escrita.
+    """
+    k_h, k_w = tamanho
+    s_h, s_w = tamanho if passo is None else passo
+    Xp = _moldura(X, preenchimento, modo)
+    Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
+    n_h, n_w = Xp.shape
+    m_h, m_w = Y.shape
+    i, j = posicao
+    x_saida = n_w + 2.0
+    largura = x_saida + m_w + 0.3
+    altura = n_h + 2.0
+    fig, ax = plt.subplots(figsize=(0.5 * largura + 0.2, 0.5 * altura + 0.2))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
+    _grade(ax, Xp, 0, 0.9, janela=(i * s_h, j * s_w, k_h, k_w), borda_cinza=preenchimento, fmt=_fmt_br,
+          tam=FONTE_L4)
+    ax.text(n_w / 2, 0.6, "entrada", ha="center", fontsize=FONTE_L4)
+    y_saida = 0.9 + (n_h - m_h) / 2
+    ax.text(n_w + 1.0, 0.9 + n_h / 2 - 0.3, f"{NOMES_MODO[modo]}\n{k_h}×{k_w}", ha="center", va="bottom",
+            fontsize=FONTE_L4)
+    ax.annotate("", xy=(x_saida - 0.15, 0.9 + n_h / 2), xytext=(n_w + 0.15, 0.9 + n_h / 2),
+                arrowprops={"arrowstyle": "->", "lw": 1.5, "color": COR_BORDA})
+    _grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar, fmt=_fmt_br, tam=FONTE_L4)
+    ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída", ha="center", fontsize=FONTE_L4)
+    conta = conta_agrupamento(X, tamanho, modo, posicao, preenchimento, passo)
+    ax.text(largura / 2, n_h + 1.5, conta, ha="center", va="center", fontsize=FONTE_L4)
+    ax.set_xlim(-0.3, largura)
+    ax.set_ylim(altura, 0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.saida, fig.conta = Y, conta
+    return fig
+
+
+def animar_agrupamento(X, tamanho=(2, 2), modo="max", preenchimento=0, passo=None, ms_por_quadro=1100,
+                       dpi=80):
+    """GIF animado da janela de agrupamento percorrendo a entrada, um quadro por valor da saída."""
+    Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
+    m_h, m_w = Y.shape
+    figs = (desenhar_agrupamento(X, tamanho, modo, posicao=divmod(n, m_w), preenchimento=preenchimento,
+                                 passo=passo, revelar=n + 1) for n in range(m_h * m_w))
+    return _gif(figs, ms_por_quadro, dpi)
+
+
+def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada"):
+    """Compara a convolução e o máximo de duas entradas: a original e uma deslocada.
+
+    Três linhas (entrada, correlação com K, máximo com janela ``tamanho`` e passo
+    igual à janela) e duas colunas (original e deslocada). Devolve a figura;
+    ``fig.mudancas`` diz, para a correlação e para o máximo, quantos valores mudam
+    com o deslocamento e quantos são ao todo; ``fig.saidas`` guarda as matrizes.
+    """
+    linhas = []
+    for entrada in (X, X_deslocada):
+        Y = conv.corr2d(entrada, K)
+        linhas.append((entrada, Y, conv.pool2d_passo(Y, tamanho, modo="max")))
+    fig, eixos = plt.subplots(3, 2, figsize=(4.6, 4.4),
+                              gridspec_kw={"height_ratios": [m.shape[0] for m in linhas[0]]})
+    nomes = ["entrada", f"correlação\ncom {_fmt_vetor(K)}", f"máximo\n{tamanho[0]}×{tamanho[1]}"]
+    for coluna, (matrizes, titulo) in enumerate(zip(linhas, ("original", rotulo))):
+        for linha, M in enumerate(matrizes):
+            ax = eixos[linha, coluna]
+            M = M.detach().float()
+            if linha == 0:
+                imagem = ax.imshow(M.numpy(), cmap="gray", vmin=0, vmax=1)
+            else:
+                imagem = ax.imshow(M.numpy(), cmap="coolwarm", vmin=-1, vmax=1)
+            for (a, b), v in np.ndenumerate(M.numpy()):
+                r, g, bl, _ = imagem.cmap(imagem.norm(v))
+                cor = "white" if 0.299 * r + 0.587 * g + 0.114 * bl < 0.5 else "black"
+                ax.text(b, a, _fmt_br(v), ha="center", va="center", fontsize=FONTE_L4 - 2, color=cor)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if linha == 0:
+                ax.set_title(titulo, fontsize=FONTE_L4 - 2)
+            if coluna == 0:
+                ax.set_ylabel(nomes[linha], fontsize=FONTE_L4 - 2)
+    fig.tight_layout()
+    fig.saidas = {"original": linhas[0], rotulo: linhas[1]}
+    fig.mudancas = {nome: (int((a != b).sum()), a.numel())
+                    for nome, a, b in (("correlação", linhas[0][1], linhas[1][1]),
+                                       ("máximo", linhas[0][2], linhas[1][2]))}
+    return fig
+
+
+def _fmt_vetor(K):
+    """[1, −1] para um núcleo de uma linha; a forma (2×2) para os outros."""
+    if K.shape[0] == 1:
+        return "[" + ", ".join(_fmt(v).replace("-", "−") for v in K[0]) + "]"
+    return "×".join(map(str, K.shape))
