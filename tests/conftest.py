@@ -78,3 +78,15 @@ def copia_sintetica(tmp_path, monkeypatch):
     monkeypatch.setattr(dados, "MD5_DESCOMPACTADO", dict(md5s))
     monkeypatch.setattr(utils, "MD5_DESCOMPACTADO", dict(md5s))
     return pasta
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """O Chromium do Debian, aberto uma vez para todos os testes de navegador (Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    import navegador
+    with sync_playwright() as p:
+        navegador_ = navegador.abrir_chromium(p)
+        yield navegador_
+        navegador_.close()

@@ -249,7 +249,7 @@ def problemas_da_cadeia(pagina, endereco, paginas):
 def problemas_do_colab(pagina, config, raiz, licao):
     """Abre o menu de lançamento e confere o link do Colab.
 
-    O link tem de ir ao Colab, no repositório e ramo do ``_config.yml``, e a um
+    O link tem de ir ao Colab, no repositório e versão (etiqueta ou ramo) do ``_config.yml``, e a um
     notebook desta lição que existe no repositório (``lessons/`` ou
     ``edicoes/colab/``).
     """
@@ -264,8 +264,9 @@ def problemas_do_colab(pagina, config, raiz, licao):
         return ["o menu de lançamento não abriu (ou não tem o Colab)"]
     href = colab.first.get_attribute("href") or ""
     repo = urlsplit(config["repository"]["url"]).path.strip("/")
-    ramo = config["repository"].get("branch", "main")
-    prefixo = f"{config['launch_buttons']['colab_url'].rstrip('/')}/github/{repo}/blob/{ramo}/"
+    # A versão publicada: a etiqueta, se houver, senão o ramo (como ferramentas.repositorio.versao).
+    versao = config["repository"].get("etiqueta") or config["repository"].get("branch", "main")
+    prefixo = f"{config['launch_buttons']['colab_url'].rstrip('/')}/github/{repo}/blob/{versao}/"
     if not href.startswith(prefixo):
         return [f"o link do Colab não começa por {prefixo}: {href}"]
     caminho = href[len(prefixo):]

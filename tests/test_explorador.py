@@ -23,7 +23,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 from nbclient import NotebookClient
-from playwright.sync_api import sync_playwright
 
 import navegador
 from cursoconv import conv, explorador as modulo
@@ -417,14 +416,6 @@ def fundo_escuro(raiz):
 
 
 # ------------------------------------------------------------------ a página de teste
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        navegador_ = navegador.abrir_chromium(p)
-        yield navegador_
-        navegador_.close()
-
 
 def pagina_html(corpo):
     return ('<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">'

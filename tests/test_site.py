@@ -19,11 +19,9 @@ from urllib.parse import urldefrag, urlsplit
 
 import nbformat
 import pytest
-import yaml
-from playwright.sync_api import sync_playwright
 
 import navegador
-from ferramentas import apostila
+from ferramentas import apostila, repositorio
 
 RAIZ = Path(__file__).resolve().parents[1]
 CAPTURAS = RAIZ / "_build" / "capturas"
@@ -40,26 +38,7 @@ INGLES = re.compile(r"\b(Search|Skip to|Back to top|Contents|On this page|previo
                     r"Edit this|Open an issue|By the|Theme by|page)\b")
 
 
-def paginas_do_sumario():
-    """Os arquivos do ``_toc.yml``, na ordem de leitura, sem extensão (``lessons/00-...``)."""
-    sumario = yaml.safe_load((RAIZ / "_toc.yml").read_text(encoding="utf-8"))
-    arquivos = [sumario["root"]]
-
-    def percorrer(no):
-        if isinstance(no, list):
-            for item in no:
-                percorrer(item)
-        elif isinstance(no, dict):
-            if "file" in no:
-                arquivos.append(no["file"])
-            for chave in ("parts", "chapters", "sections"):
-                percorrer(no.get(chave, []))
-
-    percorrer({k: v for k, v in sumario.items() if k != "root"})
-    return [re.sub(r"\.(md|ipynb)$", "", a) for a in arquivos]
-
-
-PAGINAS = paginas_do_sumario()
+PAGINAS = repositorio.paginas_do_toc()
 LICOES = [p for p in PAGINAS if (RAIZ / f"{p}.ipynb").is_file()]
 
 
@@ -81,19 +60,9 @@ def url_colab(pagina):
     return repositorio.url_colab(f"edicoes/colab/{Path(pagina).name}.ipynb")
 
 
-def config():
-    return yaml.safe_load((RAIZ / "_config.yml").read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------ visitas
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as p:
-        navegador_ = navegador.abrir_chromium(p)
-        yield navegador_
-        navegador_.close()
-
 
 @pytest.fixture(scope="module")
 def site(livro):
@@ -352,7 +321,7 @@ def test_anterior_e_proximo_percorrem_o_livro_inteiro(chromium, site, tela):
 @pytest.mark.parametrize("licao", LICOES)
 def test_menu_de_lancamento_leva_ao_colab(chromium, site, tela, licao):
     with aberta(chromium, site, f"{licao}.html", tela) as (pagina, registro):
-        assert navegador.problemas_do_colab(pagina, config(), RAIZ, licao) == []
+        assert navegador.problemas_do_colab(pagina, repositorio.config(), RAIZ, licao) == []
         # O selo do começo da lição leva ao mesmo lugar que o menu.
         href = pagina.locator(".dropdown-launch-buttons a", has_text="Colab").first.get_attribute("href")
         selo = pagina.locator("article.bd-article a:has(img[alt='Abrir no Colab'])")
