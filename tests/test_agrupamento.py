@@ -286,7 +286,8 @@ def test_licao_tem_exercicios_com_verificador_e_esta_antes_da_lenet():
     for nome in ("verificar_media_sem_preenchimento", "verificar_lado_da_pilha", "verificar_media_global"):
         assert f"verificadores_l4.{nome}(" in codigo
     assert nb.cells[0].source.startswith("# Lição 4 — Agrupamento (pooling)")
-    capitulos = [c["file"] for c in yaml.safe_load((RAIZ / "_toc.yml").read_text())["chapters"]]
+    from ferramentas import repositorio
+    capitulos = repositorio.paginas_do_toc()
     assert capitulos.index("lessons/04-agrupamento") + 1 == capitulos.index("lessons/05-lenet5-fashion-mnist")
 
 

@@ -12,8 +12,8 @@ PAGINA = (RAIZ / "instrutores.md").read_text(encoding="utf-8")
 
 
 def test_instrutores_no_sumario_depois_das_licoes_e_antes_da_bibliografia():
-    toc = yaml.safe_load((RAIZ / "_toc.yml").read_text(encoding="utf-8"))
-    arquivos = [c["file"] for c in toc["chapters"]]
+    from ferramentas import repositorio
+    arquivos = repositorio.paginas_do_toc()
     posicao = arquivos.index("instrutores")
     assert all(arquivos.index(f"lessons/{l.stem}") < posicao for l in LICOES)
     assert arquivos.index("bibliografia") == posicao + 1
