@@ -1,6 +1,6 @@
-"""Perfil de um passo de treino da variante da LeNet-5 (lote 128) na GPU.
+"""Perfil de um iteracao de treino da variante da LeNet-5 (lote 128) na GPU.
 
-Mede, com o torch.profiler, o tempo dos kernels de um passo gravado num grafo
+Mede, com o torch.profiler, o tempo dos kernels de um iteracao gravado num grafo
 CUDA em três configurações que não mudam a matemática: a padrão, com
 ``cudnn.benchmark`` (o cuDNN testa e escolhe o algoritmo mais rápido) e com
 ``cudnn.benchmark`` mais ``channels_last`` (outra disposição dos dados na
@@ -18,7 +18,7 @@ from cursoconv import lenet, treino, utils
 from cursoconv.grafo_cuda import GrafoCUDA
 
 
-def medir(benchmark_cudnn, canais_no_fim, passos=200):
+def medir(benchmark_cudnn, canais_no_fim, iteracoes=200):
     torch.backends.cudnn.benchmark = benchmark_cudnn
     utils.fixar_semente(0)
     formato = torch.channels_last if canais_no_fim else torch.contiguous_format
@@ -27,26 +27,26 @@ def medir(benchmark_cudnn, canais_no_fim, passos=200):
     loss = nn.CrossEntropyLoss()
     X, y = torch.rand(60000, 1, 32, 32), torch.randint(0, 10, (60000,))
     carregador = utils.CarregadorDeTensores(X, y, 128, True)
-    passo = treino.Passo(net, trainer, loss, torch.device("cuda"))
-    grafo = GrafoCUDA(passo, carregador, torch.device("cuda"))
+    iteracao = treino.Iteracao(net, trainer, loss, torch.device("cuda"))
+    grafo = GrafoCUDA(iteracao, carregador, torch.device("cuda"))
     grafo.X = grafo.X.to(memory_format=formato)
-    for _ in itertools.islice(grafo.passos(), 10):  # aquecimento e gravação do grafo
+    for _ in itertools.islice(grafo.iteracoes(), 10):  # aquecimento e gravação do grafo
         pass
     torch.cuda.synchronize()
     inicio = time.perf_counter()
-    for _ in itertools.islice(grafo.passos(), passos):
+    for _ in itertools.islice(grafo.iteracoes(), iteracoes):
         pass
     torch.cuda.synchronize()
-    por_passo = (time.perf_counter() - inicio) / passos
+    por_iteracao = (time.perf_counter() - inicio) / iteracoes
     with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
-        for _ in itertools.islice(grafo.passos(), 50):
+        for _ in itertools.islice(grafo.iteracoes(), 50):
             pass
         torch.cuda.synchronize()
     nome = f"cudnn.benchmark={benchmark_cudnn}, channels_last={canais_no_fim}"
-    print(f"\n=== {nome}: {por_passo * 1e3:.3f} ms por passo (relógio), "
-          f"{por_passo * 469:.3f} s por época de 469 passos")
+    print(f"\n=== {nome}: {por_iteracao * 1e3:.3f} ms por iteracao (relógio), "
+          f"{por_iteracao * 469:.3f} s por época de 469 iterações")
     print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=40, max_name_column_width=70))
-    return por_passo
+    return por_iteracao
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""O passo de treino gravado num grafo CUDA: a única otimização do laço que se paga.
+"""O iteracao de treino gravado num grafo CUDA: a única otimização do laço que se paga.
 
 Numa rede pequena como a LeNet-5, a GPU faz as contas de um lote mais depressa
-do que a CPU consegue disparar as centenas de kernels pequenos de um passo
-(previsão, perda, retropropagação, otimizador). Gravado num grafo CUDA, o passo
+do que a CPU consegue disparar as centenas de kernels pequenos de um iteracao
+(previsão, perda, retropropagação, otimizador). Gravado num grafo CUDA, o iteracao
 inteiro vira um comando só, repetido com ``replay()``. Na H100 isso levou a
 época da lição 5 de 0,92 s para 0,56 s; guardar os dados na GPU sem o grafo
 não ganhou nada (veja ``benchmark/resultados.md``).
@@ -17,10 +17,10 @@ import torch
 
 
 class GrafoCUDA:
-    """Executa as épocas de treino de um ``CarregadorDeTensores`` com o passo num grafo CUDA.
+    """Executa as épocas de treino de um ``CarregadorDeTensores`` com o iteracao num grafo CUDA.
 
-    ``passo`` é o passo de treino de ``cursoconv.treino`` (chamado com ``X, y``).
-    Os ``AQUECIMENTO`` primeiros passos rodam normalmente, num fluxo à parte
+    ``iteracao`` é o iteracao de treino de ``cursoconv.treino`` (chamado com ``X, y``).
+    As ``AQUECIMENTO`` primeiras iterações rodam normalmente, num fluxo à parte
     (o cuDNN escolhe algoritmos, o otimizador cria seus estados); o seguinte é
     gravado, e daí em diante cada lote completo é um ``replay()``. O lote final
     menor roda sem o grafo, com as mesmas contas. Se a gravação falhar (por
@@ -30,16 +30,16 @@ class GrafoCUDA:
 
     AQUECIMENTO = 3
 
-    def __init__(self, passo, carregador, dispositivo):
-        self.passo, self.carregador = passo, carregador
+    def __init__(self, iteracao, carregador, dispositivo):
+        self.iteracao, self.carregador = iteracao, carregador
         X, y = carregador.dataset.tensors
         self.X, self.y = X.to(dispositivo), y.to(dispositivo)
         self.dispositivo = dispositivo
         self.grafo, self.indices, self.aquecidos, self.falhou = None, None, 0, False
         self.fluxo = torch.cuda.Stream(dispositivo)
 
-    def passos(self):
-        """Treina uma época, um lote por vez, e entrega o tamanho de cada lote depois do passo.
+    def iteracoes(self):
+        """Treina uma época, um lote por vez, e entrega o tamanho de cada lote depois do iteracao.
 
         A ordem vem de ``carregador.ordem()``: o mesmo sorteio que iterar o carregador faria.
         """
@@ -48,7 +48,7 @@ class GrafoCUDA:
             if len(indices) == lote and not self.falhou:
                 self._no_grafo(indices)
             else:
-                self.passo(self.X.index_select(0, indices), self.y.index_select(0, indices))
+                self.iteracao(self.X.index_select(0, indices), self.y.index_select(0, indices))
             yield len(indices)
 
     def _no_grafo(self, indices):
@@ -58,10 +58,10 @@ class GrafoCUDA:
             except Exception as erro:  # algo que o grafo CUDA não aceita: segue sem ele
                 self.falhou = True
                 torch.cuda.synchronize(self.dispositivo)
-                print("Aviso: não consegui gravar o passo de treino num grafo CUDA "
+                print("Aviso: não consegui gravar o iteracao de treino num grafo CUDA "
                       f"({type(erro).__name__}: {str(erro)[:200]}); sigo com o laço comum, que dá o "
                       "mesmo resultado, só que mais devagar.", flush=True)
-                self.passo(self.X.index_select(0, indices), self.y.index_select(0, indices))
+                self.iteracao(self.X.index_select(0, indices), self.y.index_select(0, indices))
                 return
         if self.grafo is not None:
             self.indices.copy_(indices)
@@ -70,14 +70,14 @@ class GrafoCUDA:
         principal = torch.cuda.current_stream(self.dispositivo)
         self.fluxo.wait_stream(principal)
         with torch.cuda.stream(self.fluxo):  # o aquecimento fora do fluxo principal, como pede a captura
-            self.passo(self.X.index_select(0, indices), self.y.index_select(0, indices))
+            self.iteracao(self.X.index_select(0, indices), self.y.index_select(0, indices))
         principal.wait_stream(self.fluxo)
         self.aquecidos += 1
 
     def _capturar(self, indices):
         self.indices = indices.clone()
         grafo = torch.cuda.CUDAGraph()
-        self.passo.otimizador.zero_grad(set_to_none=True)
+        self.iteracao.otimizador.zero_grad(set_to_none=True)
         with torch.cuda.graph(grafo):
-            self.passo(self.X.index_select(0, self.indices), self.y.index_select(0, self.indices))
-        self.grafo = grafo  # a gravação não executa o passo: o replay() logo depois o executa
+            self.iteracao(self.X.index_select(0, self.indices), self.y.index_select(0, self.indices))
+        self.grafo = grafo  # a gravação não executa o iteracao: o replay() logo depois o executa

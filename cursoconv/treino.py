@@ -18,15 +18,15 @@ from .carregadores import CarregadorDeTensores, _validar_lote
 from .formato import decimal
 from .protecao import PedidoDeParada, PontoBom, TreinoDivergiu, avisar_parada, conferir_divergencia
 
-__all__ = ["TreinoDivergiu", "evaluate_accuracy", "train_validate", "Passo", "VERIFICAR_A_CADA"]
+__all__ = ["TreinoDivergiu", "evaluate_accuracy", "train_validate", "Iteracao", "VERIFICAR_A_CADA"]
 
 #: Na GPU, de quantas em quantas iterações o laço confere se a perda virou NaN ou
 #: infinita (conferir obriga a CPU a esperar a GPU; na CPU confere-se sempre).
 VERIFICAR_A_CADA = 50
 
 
-class Passo:
-    """Um passo de treino e as somas da época, guardadas no dispositivo.
+class Iteracao:
+    """Um iteracao de treino e as somas da época, guardadas no dispositivo.
 
     As somas são tensores zerados no lugar a cada época (o grafo CUDA guarda
     seus endereços). ``primeira_ruim`` é a iteração em que a perda deixou de
@@ -62,11 +62,11 @@ class Passo:
         self.primeira_ruim.copy_(torch.where(ruim, self.contador, self.primeira_ruim))
 
 
-def _passos_comuns(passo, train_iter, dispositivo):
-    """O laço comum: cada lote do carregador vai para o dispositivo e passa por um passo."""
+def _iteracoes_comuns(iteracao, train_iter, dispositivo):
+    """O laço comum: cada lote do carregador vai para o dispositivo e passa por um iteracao."""
     for X, y in train_iter:
         X, y = X.to(dispositivo, non_blocking=True), y.to(dispositivo, non_blocking=True)
-        passo(X, y)
+        iteracao(X, y)
         yield y.shape[0]
 
 
@@ -105,7 +105,7 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     carregador, e ``evaluate_accuracy`` no fim da época; os pesos finais são
     os mesmos. Perda e acertos são somados no próprio dispositivo, e a CPU só
     lê os totais no fim da época. Com ``grafo_cuda=True`` (o padrão), numa GPU
-    NVIDIA e com um carregador deste curso, o passo é gravado num grafo CUDA
+    NVIDIA e com um carregador deste curso, o iteracao é gravado num grafo CUDA
     (veja ``cursoconv.grafo_cuda``): mesmas contas, bem mais rápido.
     (``rapido=`` é o nome antigo de ``grafo_cuda=``.)
 
@@ -119,9 +119,9 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
       com ``historico`` (as épocas completas), ``epoca`` e ``iteracao`` (onde
       a perda deixou de ser finita). Na CPU, o laço para na própria iteração.
       Na GPU, conferir a cada iteração obrigaria a CPU a esperar a GPU a cada
-      passo; o laço anota a iteração no próprio dispositivo e só a lê a cada
+      iteracao; o laço anota a iteração no próprio dispositivo e só a lê a cada
       ``VERIFICAR_A_CADA`` iterações (e no fim da época), o que custa uma
-      espera a cada 50 passos: no máximo 49 iterações a mais, já descartadas
+      espera a cada 50 iterações: no máximo 49 iterações a mais, já descartadas
       pela restauração. ``benchmark/benchmark.py`` mede esse custo.
     * **Stop (Ctrl+C, KeyboardInterrupt)**: o primeiro Stop termina a iteração
       em curso e para; um segundo Stop interrompe na hora. Nos dois casos o
@@ -146,11 +146,11 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     classes = None
     if isinstance(train_iter, CarregadorDeTensores) and not train_iter.dataset.tensors[1].is_floating_point():
         classes = int(train_iter.dataset.tensors[1].max()) + 1
-    passo = Passo(net, trainer, loss, dispositivo, classes)
+    iteracao = Iteracao(net, trainer, loss, dispositivo, classes)
     grafo = None
     if grafo_cuda and dispositivo.type == "cuda" and isinstance(train_iter, CarregadorDeTensores):
         from .grafo_cuda import GrafoCUDA
-        grafo = GrafoCUDA(passo, train_iter, dispositivo)
+        grafo = GrafoCUDA(iteracao, train_iter, dispositivo)
     a_cada = 1 if dispositivo.type == "cpu" else VERIFICAR_A_CADA
     print(f"treinando em {ambiente.descrever_dispositivo(dispositivo)}")
     historico = {k: [] for k in ("perda_treino", "acuracia_treino", "perda_teste", "acuracia_teste", "tempo")}
@@ -162,17 +162,17 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
                 onde.update(epoca=epoca, iteracao=0, fase="treino")
                 inicio = time.perf_counter()
                 net.train()
-                passo.zerar()
-                lotes = grafo.passos() if grafo is not None else _passos_comuns(passo, train_iter, dispositivo)
+                iteracao.zerar()
+                lotes = grafo.iteracoes() if grafo is not None else _iteracoes_comuns(iteracao, train_iter, dispositivo)
                 total = len(train_iter) if hasattr(train_iter, "__len__") else None
-                n = _epoca(passo, lotes, onde, a_cada, parada, barra, f"época {epoca}/{num_epochs}", total)
-                conferir_divergencia(passo, net, ponto_bom, historico, onde)
+                n = _epoca(iteracao, lotes, onde, a_cada, parada, barra, f"época {epoca}/{num_epochs}", total)
+                conferir_divergencia(iteracao, net, ponto_bom, historico, onde)
                 if n == 0:
                     raise ValueError("train_iter não entregou nenhum lote: confira o carregador de dados.")
                 if parada.pedido and onde["iteracao"] != total:  # parou no meio da época
                     break
                 onde["fase"] = "avaliação"
-                perda, acuracia = passo.soma_l.item() / n, passo.acertos.item() / n
+                perda, acuracia = iteracao.soma_l.item() / n, iteracao.acertos.item() / n
                 acc_teste, perda_teste = evaluate_accuracy(test_iter, net, loss)
                 ponto_bom.guardar()
                 tempo = time.perf_counter() - inicio
@@ -192,8 +192,8 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     return historico
 
 
-def _epoca(passo, lotes, onde, a_cada, parada, barra, descricao, total):
-    """Roda os passos de uma época; para cedo se a perda deixar de ser finita ou se pedirem. Devolve n."""
+def _epoca(iteracao, lotes, onde, a_cada, parada, barra, descricao, total):
+    """Roda as iterações de uma época; para cedo se a perda deixar de ser finita ou se pedirem. Devolve n."""
     # TQDM_DISABLE=1 desliga as barras (ferramentas/executar.py e os testes usam): no Jupyter,
     # a barra do tqdm.auto é um widget e não lê essa variável sozinha. Sem barra, nem importamos
     # o tqdm.auto, que avisa (em inglês) quando faltam os widgets do Jupyter.
@@ -207,7 +207,7 @@ def _epoca(passo, lotes, onde, a_cada, parada, barra, descricao, total):
         for tamanho in progresso:
             n += tamanho
             onde["iteracao"] += 1
-            if parada.pedido or (onde["iteracao"] % a_cada == 0 and passo.primeira_ruim.item() >= 0):
+            if parada.pedido or (onde["iteracao"] % a_cada == 0 and iteracao.primeira_ruim.item() >= 0):
                 break
     return n
 

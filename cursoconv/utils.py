@@ -12,7 +12,7 @@ continue funcionando. O código mora em módulos menores, um por função:
     o subconjunto do modo rápido e os carregadores de lotes;
 ``cursoconv.treino``, ``cursoconv.avaliacao``, ``cursoconv.protecao``, ``cursoconv.grafo_cuda``
     o laço de treino, a avaliação, o que protege o trabalho do estudante
-    (perda NaN, Stop) e o passo de treino num grafo CUDA;
+    (perda NaN, Stop) e o iteracao de treino num grafo CUDA;
 ``cursoconv.graficos``
     as curvas de um treino e a grade de imagens.
 """
