@@ -40,8 +40,15 @@ from ferramentas.sincronizar import MARCA_SELO, linha_selo
 
 ETIQUETA_SOLUCAO = "solucao"
 LUGAR_DA_RESPOSTA = "# Escreva aqui a sua solução do exercício."
+LUGAR_DO_TEXTO = "*Escreva aqui a sua resposta (clique duas vezes nesta célula para editá-la).*"
 AVISO = ("*Versão para o aluno: sem as soluções dos exercícios e sem as saídas. "
          "Rode as células na ordem, a começar pela de preparação.*")
+# A célula de identificação, logo abaixo do título: a correção lê NOME e MATRICULA (make corrigir).
+IDENTIFICACAO = """\
+# Identificação: escreva o seu nome e a sua matrícula entre as aspas (a correção lê estas duas linhas).
+NOME = ""
+MATRICULA = ""
+"""
 TITULOS = {"note": "Nota", "tip": "Dica", "hint": "Dica", "warning": "Atenção", "attention": "Atenção",
            "important": "Importante", "caution": "Cuidado", "danger": "Perigo", "error": "Erro",
            "seealso": "Veja também", "admonition": "", "margin": "", "sidebar": "", "epigraph": "",
@@ -257,6 +264,65 @@ def _selo(caminho):
     return linha_selo(repositorio.url_colab(caminho))
 
 
+def _verifica(celula, ex):
+    """A célula de código chama o verificador do exercício ``ex``?"""
+    return ex.rotulo in celula.source or any(f"{nome}(" in celula.source for nome in ex.verificadores)
+
+
+def _marcar_resposta(celula, rotulo, escrita=False):
+    celula.metadata["cursoconv"] = {"resposta": rotulo, **({"escrita": True} if escrita else {})}
+
+
+class _Respostas:
+    """Acha as células de resposta da edição do aluno e acrescenta as das respostas escritas.
+
+    Célula de resposta (a que a correção tira da entrega; todas as outras vêm do
+    curso) é: a de identificação; uma célula de código ``solucao``; uma de
+    código entre o enunciado de um exercício automático e a sua célula de
+    verificação; e, para cada exercício corrigido por leitura, uma célula de
+    texto nova, logo depois dos enunciados e das suas células de código. Quando
+    uma célula de texto enuncia vários exercícios (a lição 4), cada célula de
+    resposta vem abaixo de um título que diz de que exercício ela é.
+    """
+
+    def __init__(self, ctx):
+        self.ctx, self.pendentes, self.escritos, self.varios, self.ultimo = ctx, [], [], False, None
+
+    def enunciados(self, fonte):
+        rotulos = [d.opcoes.get("label", "") for d in myst._diretivas(fonte) if d.nome == "exercise"]
+        exercicios = [self.ctx.exercicios[r] for r in rotulos if r in self.ctx.exercicios]
+        if exercicios:
+            self.pendentes = [e for e in exercicios if e.automatico]
+            self.escritos += [e for e in exercicios if not e.automatico]
+            self.varios, self.ultimo = len(exercicios) > 1, exercicios[-1]
+
+    def titulo(self, ex, escrita=False):
+        texto = f"#### Resposta do Exercício {ex.numero}" + (" (escreva na célula abaixo)" if escrita else "")
+        return nbformat.v4.new_markdown_cell(texto, id=f"titulo-{'escrita-' if escrita else ''}{ex.rotulo}")
+
+    def codigo(self, celula, solucao):
+        """Marca a célula de código, se for de resposta; devolve as células a pôr antes dela."""
+        for ex in list(self.pendentes):
+            if _verifica(celula, ex):
+                self.pendentes.remove(ex)
+                return []
+        ex = self.pendentes[0] if self.pendentes else (self.ultimo if solucao else None)
+        if ex is None:
+            return []
+        _marcar_resposta(celula, ex.rotulo)
+        return [self.titulo(ex)] if self.varios else []
+
+    def texto(self):
+        """As células das respostas escritas pendentes (antes da próxima célula de texto)."""
+        saida = []
+        for ex in self.escritos:
+            resposta = nbformat.v4.new_markdown_cell(LUGAR_DO_TEXTO, id=f"resposta-{ex.rotulo}")
+            _marcar_resposta(resposta, ex.rotulo, escrita=True)
+            saida += [self.titulo(ex, escrita=True), resposta]
+        self.escritos = []
+        return saida
+
+
 def edicao(licao, ctx, aluno):
     """A edição Colab (``aluno=False``) ou do aluno (``aluno=True``) da lição ``licao``."""
     original = repositorio.ler_licao(licao)
@@ -264,6 +330,7 @@ def edicao(licao, ctx, aluno):
     pasta = "lessons"
     destino = (repositorio.EDICAO_ALUNO if aluno else repositorio.EDICAO_COLAB) / licao.name
     celulas, portao, numero_portao = [], False, None
+    respostas = _Respostas(ctx)
     for celula in nb.cells:
         celula.metadata.pop("execution", None)
         if celula.cell_type == "code":
@@ -271,11 +338,13 @@ def edicao(licao, ctx, aluno):
                 celula.outputs, celula.execution_count = [], None
                 if portao:
                     continue
-                if ETIQUETA_SOLUCAO in celula.metadata.get("tags", []):
+                solucao = ETIQUETA_SOLUCAO in celula.metadata.get("tags", [])
+                if solucao:
                     celula.source = lugar_da_resposta(celula.source)
                     celula.metadata["tags"] = [t for t in celula.metadata["tags"] if t != ETIQUETA_SOLUCAO]
                     if not celula.metadata["tags"]:
                         del celula.metadata["tags"]
+                celulas += respostas.codigo(celula, solucao)
             celulas.append(celula)
             continue
         if celula.cell_type != "markdown":
@@ -305,13 +374,23 @@ def edicao(licao, ctx, aluno):
         texto = re.sub(r"\n{3,}", "\n\n", "\n\n".join(s for s in saida if s.strip())).strip("\n")
         if not texto.strip():
             continue
+        if aluno:
+            celulas += respostas.texto()
+            respostas.enunciados(celula.source)
         celula.source = texto
         celulas.append(celula)
     if portao:
         raise SystemExit(f"{licao.name}: um {{solution-start}} ficou sem o {{solution-end}} correspondente.")
+    if aluno:
+        celulas += respostas.texto()
     titulo, _, resto = celulas[0].source.partition("\n")
-    aviso = f"\n{AVISO}" if aluno else ""
+    # O aviso é um parágrafo à parte: colado ao selo (um bloco HTML), os asteriscos ficariam literais.
+    aviso = f"\n\n{AVISO}" if aluno else ""
     celulas[0].source = f"{titulo}\n{_selo(repositorio.relativo(destino))}{aviso}\n{resto}".rstrip("\n")
+    if aluno:
+        identificacao = nbformat.v4.new_code_cell(IDENTIFICACAO.rstrip("\n"), id="identificacao")
+        _marcar_resposta(identificacao, "identificacao")
+        celulas.insert(1, identificacao)
     nb.cells = celulas
     nb.metadata.pop("widgets", None)
     nb.metadata["cursoconv"] = {"licao": licao.stem, "edicao": "aluno" if aluno else "colab",

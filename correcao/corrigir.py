@@ -1,0 +1,273 @@
+"""Corrige uma pasta de notebooks devolvidos: o laço principal (veja ``correcao/__init__.py``)."""
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from correcao import caixa, entregas, planilha
+
+ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.verificacao.ESTADOS
+PASTA_INTERNA = ".correcao"
+VERSAO = 1  # mude para refazer todos os resultados guardados
+
+
+@dataclass
+class Entrega:
+    arquivo: str
+    licao: str = ""
+    nome: str = ""
+    matricula: str = ""
+    situacao: str = ""
+    estados: dict = field(default_factory=dict)     # rótulo → estado
+    mensagens: dict = field(default_factory=dict)   # rótulo → mensagem
+    escritas: dict = field(default_factory=dict)    # rótulo → resposta escrita
+    suspeitas: list = field(default_factory=list)
+    acrescentadas: int = 0
+    segundos: float = 0.0
+
+
+def _celula_de_verificacao(nb, ex):
+    """Índice da célula do curso que chama o verificador do exercício."""
+    for i, c in enumerate(nb.cells):
+        if (c.cell_type == "code" and (c.metadata.get("correcao") or {}).get("origem") == "curso"
+                and (ex.rotulo in c.source or any(f"{nome}(" in c.source for nome in ex.verificadores))):
+            return i
+    return None
+
+
+def _esgotou_antes(nb, i, progresso):
+    """Alguma célula entre a verificação anterior e a ``i`` passou do limite de tempo?"""
+    for j in range(i - 1, -1, -1):
+        erro = progresso["erros"].get(str(j))
+        if erro and erro[0] in ("TempoEsgotado", "KeyboardInterrupt"):
+            return True
+        if j < i - 1 and "verifica" in nb.cells[j].source and nb.cells[j].metadata["correcao"]["origem"] == "curso":
+            return False
+    return False
+
+
+def avaliar(nb, exercicios, progresso, estourou):
+    """Estado e mensagem de cada exercício automático de um notebook já rodado."""
+    estados, mensagens, suspeitas = {}, {}, []
+    for ex in exercicios:
+        i = _celula_de_verificacao(nb, ex)
+        vindos = [r for r in progresso.get("resultados", []) if r[1] == ex.rotulo]
+        daqui = [r for r in vindos if r[0] == i and r[2] in ESTADOS]
+        if any(r[0] != i for r in vindos):
+            suspeitas.append(f"o resultado do exercício {ex.rotulo} também foi registrado fora da sua "
+                             "célula de verificação (ignorado)")
+        erro = progresso["erros"].get(str(i)) if i is not None else None
+        if daqui:
+            estado, msg = daqui[-1][2], daqui[-1][3]
+        elif i is None:
+            estado, msg = "sem resposta", "a célula de verificação deste exercício não está no notebook."
+        elif (erro and erro[0] in ("TempoEsgotado", "KeyboardInterrupt")) or _esgotou_antes(nb, i, progresso):
+            estado, msg = "tempo esgotado", "uma célula deste exercício passou do limite de tempo."
+        elif erro:
+            estado, msg = "erro", f"a célula de verificação deu erro ({erro[0]}: {erro[1]})."
+        elif i not in progresso["executadas"]:
+            if estourou:
+                estado, msg = "tempo esgotado", "o notebook passou do limite de tempo antes desta verificação."
+            else:
+                estado, msg = "erro", "o notebook parou antes desta verificação (o núcleo morreu ou a correção falhou)."
+        else:
+            estado, msg = "sem resposta", "a verificação rodou, mas não deu resultado."
+        estados[ex.rotulo], mensagens[ex.rotulo] = estado, msg
+    return estados, mensagens, suspeitas
+
+
+def _situacao(progresso, estourou, limite):
+    if estourou:
+        return f"tempo esgotado (passou de {limite} s no total)"
+    if progresso.get("fim"):
+        erros = progresso["erros"]
+        texto = "rodou até o fim"
+        if erros:
+            primeira = min(erros, key=int)
+            texto += (f" ({len(erros)} células com erro; a primeira, a {int(primeira) + 1}ª célula, "
+                      f"deu {erros[primeira][0]})")
+        return texto
+    if progresso.get("morreu"):
+        return "o núcleo morreu no meio (memória, processos ou disco demais, ou o notebook se matou)"
+    return "a correção falhou: " + str(progresso.get("falha", ""))[-300:]
+
+
+def _gravar_atomico(caminho, texto, encoding="utf-8"):
+    caminho = Path(caminho)
+    temporario = caminho.with_name(f".{caminho.name}.{os.getpid()}.tmp")
+    with open(temporario, "w", encoding=encoding, newline="") as f:
+        f.write(texto)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporario, caminho)
+
+
+def _morrer_com_o_pai():
+    """No filho, antes do exec: morre (SIGKILL) se a correção morrer."""
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+
+
+@dataclass
+class _Tarefa:
+    entrega: Entrega
+    nb: object
+    chave: str
+    exercicios: list
+    privada: Path = None
+    processo: object = None
+    inicio: float = 0.0
+
+
+def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=120, max_saida=1_000_000,
+             limites=None, edicoes=None, pontos=None, mostrar=lambda texto: print(texto, flush=True)):
+    """Corrige todos os notebooks de ``pasta``; grava as planilhas e ``notas.md``; devolve as entregas.
+
+    ``edicoes``: lição → edição do aluno (para os testes); por padrão, geradas de ``lessons/``.
+    """
+    import nbformat
+
+    from ferramentas import edicoes as gerador
+    from ferramentas import myst, repositorio
+
+    pasta = Path(pasta).resolve()
+    if not pasta.is_dir():
+        raise SystemExit(f"{pasta}: a pasta das entregas não existe. Use make corrigir ENTREGAS=pasta.")
+    j = j or os.cpu_count() or 1
+    limites = limites or caixa.Limites(cpu=limite)
+    interna = pasta / PASTA_INTERNA
+    interna.mkdir(exist_ok=True)
+    resultados = interna / "resultados"
+    resultados.mkdir(exist_ok=True)
+    trava = open(interna / "trava", "w")
+    try:
+        fcntl.flock(trava, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(f"{pasta}: outra correção já está rodando nesta pasta; espere ela terminar.")
+    temporaria = interna / "em-andamento"
+    shutil.rmtree(temporaria, ignore_errors=True)  # restos de uma correção interrompida
+    temporaria.mkdir(mode=0o755)
+    try:
+        if isolar:
+            caixa.verificar(Path(tempfile.mkdtemp(prefix="verificar-", dir=temporaria)))
+        todos = myst.exercicios()
+        licoes = repositorio.licoes()
+        titulos = {l.stem: repositorio.titulo_da_licao(repositorio.ler_licao(l)) for l in licoes}
+        if edicoes is None:
+            ctx = gerador.Contexto()
+            edicoes = {l.stem: gerador.edicao(l, ctx, aluno=True)[1] for l in licoes}
+        automaticos = {l: [e for e in todos if e.licao == l and e.automatico] for l in titulos}
+        arquivos = sorted(p for p in pasta.rglob("*.ipynb")
+                          if ".ipynb_checkpoints" not in p.parts and PASTA_INTERNA not in p.relative_to(pasta).parts)
+        if not arquivos:
+            raise SystemExit(f"{pasta}: nenhum notebook (.ipynb) para corrigir.")
+        # Lidos todos antes de qualquer um rodar.
+        textos = {p: p.read_bytes() for p in arquivos}
+        config = {"limite": limite, "limite_celula": limite_celula, "max_saida": max_saida,
+                  "limites": asdict(limites), "isolar": isolar, "versao": VERSAO}
+        lista, fila = [], []
+        for caminho, dados in textos.items():
+            entrega = Entrega(caminho.relative_to(pasta).as_posix())
+            lista.append(entrega)
+            try:
+                original = nbformat.reads(dados.decode("utf-8"), as_version=4)
+            except Exception:
+                entrega.situacao = "arquivo ilegível (não é um notebook válido)"
+                mostrar(f"{entrega.arquivo}: {entrega.situacao}")
+                continue
+            entrega.licao = entregas.reconhecer(original, titulos)
+            if not entrega.licao:
+                entrega.situacao = "lição não reconhecida (o título da primeira célula foi mudado?)"
+                mostrar(f"{entrega.arquivo}: {entrega.situacao}")
+                continue
+            nb, extras = entregas.restaurar(edicoes[entrega.licao], original)
+            entrega.nome, entrega.matricula = entregas.identificacao(nb)
+            entrega.escritas = entregas.respostas_escritas(nb)
+            entrega.suspeitas = entregas.suspeitas(nb)
+            entrega.acrescentadas = len(extras)
+            texto = nbformat.writes(nb)
+            chave = hashlib.sha256(json.dumps([texto, config], sort_keys=True).encode()).hexdigest()[:32]
+            guardado = resultados / f"{chave}.json"
+            if guardado.is_file():
+                try:
+                    anterior = json.loads(guardado.read_text(encoding="utf-8"))
+                    for campo in ("situacao", "estados", "mensagens", "segundos"):
+                        setattr(entrega, campo, anterior[campo])
+                    entrega.suspeitas = anterior["suspeitas"]
+                    mostrar(f"{entrega.arquivo}: já corrigido numa rodada anterior.")
+                    continue
+                except (OSError, ValueError, KeyError):
+                    pass
+            fila.append(_Tarefa(entrega, nb, chave, automaticos[entrega.licao]))
+        _rodar_fila(fila, j, config, temporaria, resultados, mostrar)
+        planilha.gravar(pasta, lista, todos, titulos, config, pontos=pontos, mostrar=mostrar)
+        return lista
+    finally:
+        shutil.rmtree(temporaria, ignore_errors=True)
+        trava.close()
+
+
+def _rodar_fila(fila, j, config, temporaria, resultados, mostrar):
+    """Roda até ``j`` notebooks ao mesmo tempo; grava cada resultado assim que ele sai."""
+    import nbformat
+    rodando, total, feitos = [], len(fila), 0
+    raiz = Path(__file__).resolve().parents[1]
+    while fila or rodando:
+        while fila and len(rodando) < j:
+            t = fila.pop(0)
+            t.privada = Path(tempfile.mkdtemp(prefix="entrega-", dir=temporaria))
+            t.privada.chmod(0o755)
+            nbformat.write(t.nb, t.privada / "entrega.ipynb")
+            (t.privada / "config.json").write_text(json.dumps(config), encoding="utf-8")
+            registro = open(t.privada / "registro.txt", "wb")
+            env = {k: v for k, v in os.environ.items() if k not in ("JPY_PARENT_PID", "FASHION_MNIST_DIR")}
+            env["PYTHONPATH"] = os.pathsep.join(p for p in [str(raiz), env.get("PYTHONPATH", "")] if p)
+            t.processo = subprocess.Popen([sys.executable, "-m", "correcao.rodar", str(t.privada)], cwd=raiz,
+                                          env=env, stdout=registro, stderr=subprocess.STDOUT,
+                                          start_new_session=True, preexec_fn=_morrer_com_o_pai)
+            registro.close()
+            t.inicio = time.monotonic()
+            rodando.append(t)
+            mostrar(f"{t.entrega.arquivo}: lição {t.entrega.licao}, rodando...")
+        time.sleep(0.05)
+        for t in list(rodando):
+            estourou = time.monotonic() - t.inicio > config["limite"]
+            if t.processo.poll() is None and not estourou:
+                continue
+            rodando.remove(t)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(t.processo.pid, signal.SIGKILL)
+            t.processo.wait()
+            _concluir(t, estourou, config, resultados)
+            feitos += 1
+            e = t.entrega
+            mostrar(f"  [{feitos}/{total}] {e.arquivo}: {e.situacao}; "
+                    + ", ".join(f"{r}: {s}" for r, s in e.estados.items()))
+
+
+def _concluir(t, estourou, config, resultados):
+    e = t.entrega
+    e.segundos = round(time.monotonic() - t.inicio, 1)
+    try:
+        progresso = json.loads((t.privada / "progresso.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        progresso = {"executadas": [], "erros": {}, "resultados": [], "fim": False}
+    if not progresso.get("fim") and not estourou and not progresso.get("morreu"):
+        with contextlib.suppress(OSError):
+            progresso.setdefault("falha", (t.privada / "registro.txt").read_text(errors="replace")[-2000:])
+    e.estados, e.mensagens, outras = avaliar(t.nb, t.exercicios, progresso, estourou)
+    e.suspeitas = e.suspeitas + outras
+    e.situacao = _situacao(progresso, estourou, config["limite"])
+    shutil.rmtree(t.privada, ignore_errors=True)
+    _gravar_atomico(resultados / f"{t.chave}.json", json.dumps(
+        {"arquivo": e.arquivo, "situacao": e.situacao, "estados": e.estados, "mensagens": e.mensagens,
+         "segundos": e.segundos, "suspeitas": e.suspeitas}, ensure_ascii=False))
