@@ -24,11 +24,18 @@ def main(argv=None):
     parser.add_argument("--sem-isolamento", action="store_true",
                         help="roda os notebooks sem a caixa do bubblewrap (só com entregas confiáveis; "
                              "o relatório diz isso)")
+    parser.add_argument("--edicao-do-curso", metavar="PASTA", help=argparse.SUPPRESS)  # testes: LICAO.ipynb
     args = parser.parse_args(argv)
+    edicoes = None
+    if args.edicao_do_curso:
+        import nbformat
+        from pathlib import Path
+        edicoes = {p.stem: nbformat.read(p, as_version=4) for p in Path(args.edicao_do_curso).glob("*.ipynb")}
     limites = caixa.Limites(cpu=args.limite, memoria=args.memoria * 2**20, disco=args.disco * 2**20,
                             processos=args.processos)
     corrigir.corrigir(args.pasta, j=args.j, isolar=not args.sem_isolamento, limite=args.limite,
-                      limite_celula=args.limite_celula, max_saida=args.max_saida, limites=limites)
+                      limite_celula=args.limite_celula, max_saida=args.max_saida, limites=limites,
+                      edicoes=edicoes)
     return 0
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NOBODY = 65534
+TEMPORARIA = "/tmp" if os.path.isdir("/tmp") else None  # o usuário da caixa precisa atravessá-la
 CASA = "/home/aluno"
 CURSO = "/opt/curso"
 
@@ -163,13 +164,18 @@ def liberar_arquivo(caminho):
         os.chown(caminho, NOBODY, NOBODY)
 
 
-def executar(codigo, pasta, limites=None, tempo=60):
+def executar(codigo, limites=None, tempo=60):
     """Roda ``codigo`` (Python) numa caixa como a dos núcleos; devolve o ``CompletedProcess``.
 
     Para os testes e a medida de custo: o mesmo ``comando``, trocando o núcleo por ``python -c``.
     """
-    limites = limites or Limites()
-    pasta = Path(pasta)
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="correcao-caixa-", dir=TEMPORARIA) as pasta:
+        os.chmod(pasta, 0o755)
+        return _executar(codigo, Path(pasta), limites or Limites(), tempo)
+
+
+def _executar(codigo, pasta, limites, tempo):
     conexao = pasta / "conexao"
     preparar_conexao(conexao)
     (conexao / "codigo.py").write_text(codigo, encoding="utf-8")
@@ -195,7 +201,7 @@ Para corrigir mesmo assim, sem isolamento (só com alunos em quem você confia, 
 dirá isso), use --sem-isolamento (make corrigir ENTREGAS=... SEM_ISOLAMENTO=1)."""
 
 
-def verificar(pasta):
+def verificar():
     """Confere que a caixa abre aqui; senão, para com uma mensagem que diz o que fazer."""
     if sys.platform != "linux":
         raise SemIsolamento(MENSAGEM.format(motivo=f"o sistema é {sys.platform}, e o bubblewrap só existe no Linux."))
@@ -205,7 +211,7 @@ def verificar(pasta):
         if shutil.which(programa) is None:
             raise SemIsolamento(MENSAGEM.format(motivo=f"falta o programa {programa} (pacote util-linux)."))
     try:
-        r = executar("import cursoconv, torch; print('ok')", pasta, tempo=120)
+        r = executar("import cursoconv, torch; print('ok')", tempo=120)
     except subprocess.TimeoutExpired:
         raise SemIsolamento(MENSAGEM.format(motivo="a caixa de teste não terminou em 120 s."))
     if r.returncode != 0 or r.stdout.strip() != "ok":

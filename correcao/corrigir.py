@@ -17,6 +17,7 @@ from correcao import caixa, entregas, planilha
 
 ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.verificacao.ESTADOS
 PASTA_INTERNA = ".correcao"
+TEMPORARIA = caixa.TEMPORARIA or tempfile.gettempdir()
 VERSAO = 1  # mude para refazer todos os resultados guardados
 
 
@@ -153,18 +154,26 @@ def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=120, max_said
         fcntl.flock(trava, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         raise SystemExit(f"{pasta}: outra correção já está rodando nesta pasta; espere ela terminar.")
-    temporaria = interna / "em-andamento"
-    shutil.rmtree(temporaria, ignore_errors=True)  # restos de uma correção interrompida
-    temporaria.mkdir(mode=0o755)
+    # As pastas de cada notebook ficam num lugar que o usuário da caixa atravessa (/tmp); o caminho
+    # fica anotado aqui para que a próxima rodada apague os restos de uma correção interrompida.
+    anotacao = interna / "em-andamento.txt"
+    with contextlib.suppress(OSError):
+        resto = Path(anotacao.read_text(encoding="utf-8").strip())
+        if resto.name.startswith("correcao-") and resto.parent == Path(TEMPORARIA):
+            shutil.rmtree(resto, ignore_errors=True)
+    temporaria = Path(tempfile.mkdtemp(prefix="correcao-", dir=TEMPORARIA))
+    temporaria.chmod(0o755)
+    _gravar_atomico(anotacao, str(temporaria))
     try:
         if isolar:
-            caixa.verificar(Path(tempfile.mkdtemp(prefix="verificar-", dir=temporaria)))
+            caixa.verificar()
         todos = myst.exercicios()
         licoes = repositorio.licoes()
         titulos = {l.stem: repositorio.titulo_da_licao(repositorio.ler_licao(l)) for l in licoes}
         if edicoes is None:
             ctx = gerador.Contexto()
             edicoes = {l.stem: gerador.edicao(l, ctx, aluno=True)[1] for l in licoes}
+        titulos = {l: t for l, t in titulos.items() if l in edicoes}
         automaticos = {l: [e for e in todos if e.licao == l and e.automatico] for l in titulos}
         arquivos = sorted(p for p in pasta.rglob("*.ipynb")
                           if ".ipynb_checkpoints" not in p.parts and PASTA_INTERNA not in p.relative_to(pasta).parts)
@@ -213,6 +222,7 @@ def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=120, max_said
         return lista
     finally:
         shutil.rmtree(temporaria, ignore_errors=True)
+        anotacao.unlink(missing_ok=True)
         trava.close()
 
 

@@ -1,0 +1,427 @@
+"""A correção (python -m correcao) numa pasta com entregas honestas e hostis ao mesmo tempo.
+
+As entregas são da lição 4, com a edição do aluno do curso reduzida ao título,
+à identificação, à preparação, aos imports e à seção de exercícios (para o teste
+ser rápido); os verificadores são os de verdade. A correção roda como o
+instrutor a roda (um processo ``python -m correcao``, ``-j 2``), uma vez do
+começo ao fim e outra morta no meio e retomada: as duas planilhas têm de ser
+iguais. Tudo com limites de tempo (o teste todo leva uns 2 minutos).
+"""
+import hashlib
+import importlib.util
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from correcao import caixa, entregas, planilha
+from ferramentas import edicoes, repositorio
+
+RAIZ = repositorio.RAIZ
+LICAO = next(l for l in repositorio.licoes() if l.stem.startswith("04-"))
+MARCA = "hostil-" + hashlib.sha1(str(os.getpid()).encode()).hexdigest()[:8]  # nos processos das entregas
+
+CERTA = {
+    "ex-l4-media-real": '''\
+def media_sem_preenchimento(X, tamanho, preenchimento, passo):
+    k_h, k_w = tamanho
+    p_h, p_w = preenchimento
+    s_h, s_w = passo
+    Xp = F.pad(X, (p_w, p_w, p_h, p_h))
+    reais = F.pad(torch.ones_like(X), (p_w, p_w, p_h, p_h))
+    m_h = (Xp.shape[0] - k_h) // s_h + 1
+    m_w = (Xp.shape[1] - k_w) // s_w + 1
+    Y = torch.zeros((m_h, m_w))
+    for i in range(m_h):
+        for j in range(m_w):
+            r, c = i * s_h, j * s_w
+            Y[i, j] = Xp[r:r + k_h, c:c + k_w].sum() / reais[r:r + k_h, c:c + k_w].sum()
+    return Y''',
+    "ex-l4-pilha": '''\
+def lado_da_pilha(n):
+    for k, p, s in ((5, 2, 1), (3, 0, 2), (3, 1, 2), (2, 0, 2)):
+        n = conv.tamanho_saida(n, k, p, s)
+    return n''',
+    "ex-l4-global": "def media_global(X):\n    return X.mean(dim=(2, 3))",
+}
+GLOBAL_ERRADA = "def media_global(X):\n    return X.sum(dim=(2, 3))"
+
+# Código posto antes da resposta certa de media_global (o resto do notebook é honesto).
+HOSTIS = {
+    "reescreve-modulo": f'''\
+import cursoconv, pathlib
+for alvo in [pathlib.Path(cursoconv.__file__).with_name("verificacao.py"),
+             pathlib.Path({str(RAIZ / "cursoconv" / "verificacao.py")!r})]:
+    try:
+        alvo.write_text("ESTADOS = ()\\n")
+        print("reescrevi", alvo)
+    except OSError as e:
+        print("não consegui:", e)
+''',
+    "proc": f'''\
+import glob, json, os
+for cmd in glob.glob("/proc/*/cmdline"):
+    try:
+        partes = open(cmd, "rb").read().split(b"\\0")
+    except OSError:
+        continue
+    for p in partes:
+        p = p.decode(errors="replace")
+        if os.path.isdir(p):
+            for outro in glob.glob(os.path.join(p, "**", "*.ipynb"), recursive=True):
+                try:
+                    open(outro, "a").write("estragado")
+                except OSError:
+                    pass
+for outro in glob.glob({str(Path("PASTA"))!r} + "/**/*.ipynb", recursive=True):
+    try:
+        open(outro, "a").write("estragado")
+    except OSError:
+        pass
+try:
+    gabarito = open({str(LICAO)!r}, encoding="utf-8").read()
+    if "return X.mean(dim=(2, 3))" in gabarito:  # a solução está lá: usa
+        def media_global(X):
+            return X.mean(dim=(2, 3))
+    COLOU = True
+except Exception as e:
+    print("sem o gabarito:", e)
+    COLOU = False
+''',
+    "setsid": f'''\
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import time, glob; time.sleep(4); "
+                  "[open(f, 'w').write('tudo correto') for f in glob.glob('/**/notas*.csv', recursive=True)]; "
+                  "time.sleep(60)  # {MARCA}"], start_new_session=True)
+''',
+    "mata-pais": '''\
+import os, signal
+for pid in range(1, 400):
+    if pid != os.getpid():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+''',
+    "laco": "while True:\n    pass\n",
+    "disco": '''\
+import os
+bloco = b"x" * 2**20
+escritos = 0
+for pasta in (os.path.expanduser("~"), "/tmp"):
+    for i in range(4096):
+        try:
+            with open(os.path.join(pasta, f"lixo{i}"), "wb") as f:
+                f.write(bloco * 8)
+            escritos += 8
+        except OSError:
+            break
+print("MiB escritos:", escritos)
+''',
+    "processos": f'''\
+import subprocess
+filhos = []
+for i in range(200):
+    try:
+        filhos.append(subprocess.Popen(["sleep", "120", "{MARCA}"]))
+    except OSError as e:
+        print("parou em", i, e)
+        break
+print("processos:", len(filhos))
+''',
+    "rede": '''\
+import socket
+s = socket.socket()
+s.settimeout(2)
+print("connect_ex:", s.connect_ex(("127.0.0.1", PORTA)))
+''',
+}
+ATALHOS = {
+    "atalho-import": "from torch.nn.functional import avg_pool2d\n"
+                     "def media_global(X):\n    return avg_pool2d(X, X.shape[-2:])[:, :, 0, 0]",
+    "atalho-aten": "def media_global(X):\n"
+                   "    return torch.ops.aten.avg_pool2d.default(X, list(X.shape[-2:]))[:, :, 0, 0]",
+    "atalho-cnn": "def media_global(X):\n    return torch._C._nn.adaptive_avg_pool2d(X, 1)[:, :, 0, 0]",
+}
+
+
+def edicao_reduzida():
+    """A edição do aluno da lição 4: título, identificação, preparação, imports e exercícios."""
+    nb = edicoes.edicao(LICAO, edicoes.Contexto(), aluno=True)[1]
+    inicio = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and '<a id="ex-' in c.source)
+    codigo = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    nb.cells = nb.cells[:codigo[2] + 1] + nb.cells[inicio:]
+    return nb
+
+
+def resposta(nb, rotulo, fonte):
+    celula = next(c for c in nb.cells if (c.metadata.get("cursoconv") or {}).get("resposta") == rotulo)
+    celula.source = fonte
+
+
+def entrega(curso, nome, respostas, hostil="", porta=0, pasta=""):
+    nb = nbformat.from_dict(curso)
+    resposta(nb, "identificacao", f'NOME = "Aluno {nome}"\nMATRICULA = "{len(nome)}"')
+    for rotulo, fonte in respostas.items():
+        if rotulo == "ex-l4-global" and hostil:
+            fonte = hostil.replace("PORTA", str(porta)).replace("'PASTA'", repr(pasta)) + "\n" + fonte
+            if "COLOU" in hostil:
+                fonte = hostil.replace("'PASTA'", repr(pasta)) + "\nif not COLOU:\n" + \
+                        "\n".join("    " + l for l in GLOBAL_ERRADA.split("\n"))
+        resposta(nb, rotulo, fonte)
+    # Quem devolve também mexe na verificação: de nada adianta.
+    for c in nb.cells:
+        if "verificar_media_global" in c.source:
+            c.source = "print('verificação apagada')"
+    return nb
+
+
+def hashes(pastas):
+    saida = {}
+    for p in pastas:
+        if p.is_file():
+            saida[p] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return saida
+
+
+def arquivos_do_repositorio():
+    nomes = subprocess.run(["git", "ls-files", "-z"], cwd=RAIZ, capture_output=True).stdout.split(b"\0")
+    return [RAIZ / n.decode() for n in nomes if n]
+
+
+def processos_com_a_marca():
+    vivos = []
+    for cmd in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if MARCA.encode() in cmd.read_bytes():
+                vivos.append(cmd.parent.name)
+        except OSError:
+            pass
+    return vivos
+
+
+def corrigir(pasta, curso_dir, esperar=True):
+    argv = [sys.executable, "-m", "correcao", str(pasta), "-j", "2", "--limite", "120", "--limite-celula", "15",
+            "--disco", "64", "--edicao-do-curso", str(curso_dir)]
+    env = {**os.environ, "PYTHONPATH": str(RAIZ)}
+    if not esperar:
+        return subprocess.Popen(argv, cwd=RAIZ, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    r = subprocess.run(argv, cwd=RAIZ, env=env, capture_output=True, text=True, timeout=400)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return r
+
+
+def ler_planilha(caminho):
+    texto = caminho.read_bytes().decode("utf-8")
+    assert texto.startswith("\ufeff")
+    linhas = [l.split(";") for l in texto[1:].split("\r\n") if l]
+    return [dict(zip(linhas[0], l)) for l in linhas[1:]]
+
+
+@pytest.fixture(scope="module")
+def turma(tmp_path_factory):
+    if not caixa.shutil.which("bwrap"):
+        pytest.fail("falta o bubblewrap (make testes o instala com apt)", pytrace=False)
+    base = tmp_path_factory.mktemp("turma")
+    curso_dir = base / "curso"
+    curso_dir.mkdir()
+    curso = edicao_reduzida()
+    nbformat.write(curso, curso_dir / f"{LICAO.stem}.ipynb")
+    servidor = socket.socket()
+    servidor.bind(("127.0.0.1", 0))
+    servidor.listen(5)
+    servidor.settimeout(0.5)
+    porta = servidor.getsockname()[1]
+    conexoes = []
+
+    def aceitar():
+        fim = time.monotonic() + 400
+        while time.monotonic() < fim and not getattr(servidor, "fechar", False):
+            try:
+                conexoes.append(servidor.accept())
+            except OSError:
+                pass
+    threading.Thread(target=aceitar, daemon=True).start()
+    pastas = {}
+    for nome in ("a", "b"):
+        pasta = base / f"entregas-{nome}"
+        pasta.mkdir()
+        pastas[nome] = pasta
+        notebooks = {"a-honesto": entrega(curso, "a-honesto", CERTA),
+                     "m-honesto": entrega(curso, "m-honesto", CERTA),
+                     "z-honesto": entrega(curso, "z-honesto", CERTA),
+                     "em-branco": nbformat.from_dict(curso),
+                     "errado": entrega(curso, "errado", {**CERTA, "ex-l4-global": GLOBAL_ERRADA})}
+        for atalho, fonte in ATALHOS.items():
+            notebooks[atalho] = entrega(curso, atalho, {**CERTA, "ex-l4-global": fonte})
+        for hostil, codigo in HOSTIS.items():
+            notebooks[hostil] = entrega(curso, hostil, CERTA, hostil=codigo, porta=porta, pasta=str(pasta))
+        for nome_nb, nb in notebooks.items():
+            nbformat.write(nb, pasta / f"{nome_nb}.ipynb")
+    repositorio_antes = hashes(arquivos_do_repositorio())
+    entregas_antes = {n: hashes(sorted(p.glob("*.ipynb"))) for n, p in pastas.items()}
+    inicio = time.monotonic()
+    corrigir(pastas["a"], curso_dir)
+    duracao = time.monotonic() - inicio
+    planilha_a = (pastas["a"] / "notas.csv").read_bytes()
+    # A mesma turma, com a correção morta no meio e rodada de novo.
+    processo = corrigir(pastas["b"], curso_dir, esperar=False)
+    resultados = pastas["b"] / ".correcao" / "resultados"
+    fim = time.monotonic() + 200
+    while time.monotonic() < fim and len(list(resultados.glob("*.json"))) < 4 and processo.poll() is None:
+        time.sleep(0.2)
+    processo.send_signal(signal.SIGKILL)
+    processo.wait()
+    feitos = len(list(resultados.glob("*.json")))
+    resto = (pastas["b"] / ".correcao" / "em-andamento.txt").read_text()
+    time.sleep(1)
+    vivos_apos_matar = processos_com_a_marca()
+    corrigir(pastas["b"], curso_dir)
+    time.sleep(10)
+    servidor.fechar = True
+    return {"pastas": pastas, "planilha_a": planilha_a, "repositorio_antes": repositorio_antes,
+            "entregas_antes": entregas_antes, "conexoes": conexoes, "feitos_ao_matar": feitos,
+            "vivos_apos_matar": vivos_apos_matar, "resto_ao_matar": resto, "duracao": duracao}
+
+
+def test_honestos_corretos_e_os_outros_nao(turma):
+    linhas = {l["arquivo"]: l for l in ler_planilha(turma["pastas"]["a"] / "notas.csv")}
+    colunas = [c for c in next(iter(linhas.values())) if c.startswith("Ex. ")]
+    automaticas = [c for c in colunas if "(leitura)" not in c]
+    assert colunas == ["Ex. 4.1 media-real", "Ex. 4.2 pilha", "Ex. 4.3 global", "Ex. 4.4 deslocamento (leitura)"]
+    for nome in ("a-honesto", "m-honesto", "z-honesto", "reescreve-modulo", "setsid", "disco", "processos", "rede"):
+        assert [linhas[f"{nome}.ipynb"][c] for c in automaticas] == ["correto"] * 3, (nome, linhas[f"{nome}.ipynb"])
+    assert linhas["a-honesto.ipynb"]["nome"] == "Aluno a-honesto"
+    assert linhas["a-honesto.ipynb"]["pontos (automáticos, de 3)"] == "3"
+    assert [linhas["em-branco.ipynb"][c] for c in automaticas] == ["sem resposta"] * 3
+    assert linhas["errado.ipynb"]["Ex. 4.3 global"] == "errado"
+    assert linhas["proc.ipynb"]["Ex. 4.3 global"] == "errado", "leu o gabarito em lessons/"
+    assert linhas["laco.ipynb"]["Ex. 4.3 global"] == "tempo esgotado"
+    assert linhas["mata-pais.ipynb"]["Ex. 4.3 global"] != "correto"
+    print(f"correção de {len(linhas)} entregas com -j 2: {turma['duracao']:.0f} s")
+
+
+DETECTOR = importlib.util.find_spec("cursoconv.exercicios") is not None
+
+
+@pytest.mark.xfail(not DETECTOR, strict=True,
+                   reason="o detector de atalhos (cursoconv/exercicios/base.py, issue 16 item 3) ainda não existe")
+def test_atalhos_nunca_corretos(turma):
+    linhas = {l["arquivo"]: l for l in ler_planilha(turma["pastas"]["a"] / "notas.csv")}
+    for atalho in ATALHOS:
+        assert linhas[f"{atalho}.ipynb"]["Ex. 4.3 global"] != "correto", atalho
+
+
+def test_nada_fora_da_caixa_mudou(turma):
+    assert hashes(arquivos_do_repositorio()) == turma["repositorio_antes"], "um arquivo do repositório mudou"
+    for nome, pasta in turma["pastas"].items():
+        assert hashes(sorted(pasta.glob("*.ipynb"))) == turma["entregas_antes"][nome], "uma entrega mudou"
+    assert turma["conexoes"] == [], "uma entrega conectou-se a 127.0.0.1 fora da caixa"
+
+
+def test_nenhum_processo_sobrevive_e_a_planilha_fica(turma):
+    assert turma["vivos_apos_matar"] == [], "processos das entregas vivos depois de matar a correção"
+    assert processos_com_a_marca() == []
+    # 10 s depois da correção terminar (o setsid tentaria reescrevê-la aos 4 s):
+    for pasta in turma["pastas"].values():
+        assert "tudo correto" not in (pasta / "notas.csv").read_text(encoding="utf-8-sig")
+    assert (turma["pastas"]["a"] / "notas.csv").read_bytes() == turma["planilha_a"]
+
+
+def test_morta_no_meio_e_retomada_da_a_mesma_planilha(turma):
+    assert 0 < turma["feitos_ao_matar"] < 18
+    assert (turma["pastas"]["b"] / "notas.csv").read_bytes() == turma["planilha_a"]
+    assert not (turma["pastas"]["b"] / ".correcao" / "em-andamento.txt").exists()
+    assert turma["resto_ao_matar"] and not Path(turma["resto_ao_matar"]).exists()
+
+
+def test_relatorio_aponta_e_reune(turma):
+    texto = (turma["pastas"]["a"] / "notas.md").read_text(encoding="utf-8")
+    assert "## Respostas escritas, lado a lado" in texto and "### Ex. 4.4 deslocamento (leitura)" in texto
+    assert "Aluno a-honesto" in texto and "bubblewrap" in texto
+
+
+# ------------------------------------------------------------- a caixa sozinha
+
+def test_caixa_limita_processos_disco_e_rede():
+    limites = caixa.Limites(processos=40, disco=16 * 2**20)
+    r = caixa.executar('''
+import os, socket, subprocess
+filhos = []
+for i in range(200):
+    try:
+        filhos.append(subprocess.Popen(["sleep", "30"]))
+    except OSError:
+        break
+print("processos", len(filhos))
+try:
+    with open(os.path.expanduser("~/grande"), "wb") as f:
+        for _ in range(64):
+            f.write(b"x" * 2**20)
+except OSError as e:
+    print("disco cheio")
+s = socket.socket(); s.settimeout(2)
+print("rede", s.connect_ex(("1.1.1.1", 80)), s.connect_ex(("127.0.0.1", 22)) if False else "")
+print("licoes", os.path.exists(%r), os.path.exists(%r))
+import cursoconv
+print("modulo", cursoconv.__file__)
+''' % (str(RAIZ / "lessons"), str(RAIZ)), limites=limites)
+    saida = r.stdout
+    assert r.returncode == 0, r.stderr[-2000:]
+    processos = int(re.search(r"processos (\d+)", saida)[1])
+    assert processos < 40, saida
+    assert "disco cheio" in saida
+    assert "rede 0" not in saida
+    assert "licoes False False" in saida
+    assert "modulo /opt/curso/cursoconv/__init__.py" in saida
+
+
+def test_caixa_nao_deixa_nada_vivo():
+    marca = MARCA + "-setsid"
+    inicio = time.monotonic()
+    r = caixa.executar(f'''
+import subprocess
+subprocess.Popen(["sh", "-c", "sleep 60 # {marca}"], start_new_session=True)
+print("ok")
+''')
+    assert r.stdout.strip() == "ok" and time.monotonic() - inicio < 30
+    time.sleep(0.5)
+    assert not [c for c in Path("/proc").glob("[0-9]*/cmdline") if marca.encode() in c.read_bytes()]
+
+
+def test_restaurar_celulas_do_curso():
+    curso = edicao_reduzida()
+    nb = nbformat.from_dict(curso)
+    resposta(nb, "ex-l4-pilha", "def lado_da_pilha(n):\n    return 28")
+    verificacao = next(c for c in nb.cells if "verificar_lado_da_pilha" in c.source)
+    verificacao.source = "print('correto!')"  # editada
+    nb.cells.remove(next(c for c in nb.cells if "verificar_media_global" in c.source))  # apagada
+    nb.cells.insert(5, nbformat.v4.new_code_cell("def ajuda():\n    return 1"))  # acrescentada
+    for c in nb.cells:  # o Colab guarda o id em metadata.id
+        c.metadata["id"] = c.pop("id")
+    restaurado, extras = entregas.restaurar(curso, nb)
+    fontes = [c.source for c in restaurado.cells]
+    assert "def lado_da_pilha(n):\n    return 28" in fontes
+    assert any("verificar_lado_da_pilha" in f for f in fontes) and "print('correto!')" not in fontes
+    assert any("verificar_media_global" in f for f in fontes)
+    assert [c.source for c in extras] == ["def ajuda():\n    return 1"]
+    assert fontes.index("def ajuda():\n    return 1") == 5
+    resposta(nb, "ex-l4-pilha", "from cursoconv import verificacao\nverificacao.RESULTADOS.clear()")
+    assert entregas.suspeitas(entregas.restaurar(curso, nb)[0])
+
+
+def test_colunas_com_o_numero_na_licao():
+    from ferramentas import myst
+    todos = myst.exercicios()
+    pilha = next(e for e in todos if e.rotulo == "ex-l4-pilha")
+    assert planilha.coluna(pilha, todos) == "Ex. 4.2 pilha"
+    primeira = next(e for e in todos if e.licao.startswith("00-"))
+    assert planilha.numero_na_licao(primeira, todos) == "0.1"
