@@ -7,7 +7,9 @@
 #   make edicoes  refaz, a partir de lessons/, as edições Colab e do aluno (edicoes/),
 #                 a célula de preparação, os selos e o trecho gerado de instrutores.md
 #                 (num ambiente pequeno, .venv-edicoes: só nbformat e pyyaml)
-#   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos
+#   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos, cada um numa
+#                 caixa do bubblewrap (num ambiente próprio, .venv-correcao; opções: J=N para
+#                 N notebooks ao mesmo tempo, SEM_ISOLAMENTO=1 para rodar sem a caixa)
 #   make apostila gera _build/apostila-aluno.pdf (sem soluções) e
 #                 _build/apostila-instrutor.pdf (com soluções)
 PYTHON ?= python3
@@ -18,19 +20,26 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 VENV_EDICOES ?= .venv-edicoes
 ENTREGAS ?= entregas
+# O ambiente da correção é sempre este, dentro do checkout: make corrigir nunca instala no
+# ambiente apontado por VENV=. Só o que a correção usa, e o módulo do curso instalado como
+# pacote (não editável: dentro da caixa, cursoconv.__file__ não leva ao checkout).
+VENV_CORRECAO := .venv-correcao
+PACOTES_CORRECAO := torch torchvision nbclient ipykernel nbformat pyyaml
+J ?=
+SEM_ISOLAMENTO ?=
 
-.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium limpar
+.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium bubblewrap libreoffice limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
 
-testes: ambiente chromium
+testes: ambiente chromium bubblewrap libreoffice
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest
 
 testes-rapidos: ambiente
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest tests -p no:nbval -o addopts="-p no:cacheprovider" \
 		--ignore=tests/test_livro.py --ignore=tests/test_site.py --ignore=tests/test_colab.py \
-		--ignore=tests/test_explorador.py --ignore=tests/test_corrigir.py
+		--ignore=tests/test_explorador.py --ignore=tests/test_correcao.py
 
 edicoes: $(VENV_EDICOES)/.instalado
 	$(VENV_EDICOES)/bin/python -m ferramentas.sincronizar
@@ -43,8 +52,14 @@ $(VENV_EDICOES)/.instalado:
 	$(VENV_EDICOES)/bin/python -m pip install --quiet nbformat pyyaml
 	touch $@
 
-corrigir: ambiente
-	$(BIN)/python -m ferramentas.corrigir $(ENTREGAS)
+corrigir: $(VENV_CORRECAO)/.instalado bubblewrap
+	$(VENV_CORRECAO)/bin/python -m correcao $(ENTREGAS) $(if $(J),-j $(J)) $(if $(SEM_ISOLAMENTO),--sem-isolamento)
+
+$(VENV_CORRECAO)/.instalado: constraints.txt pyproject.toml $(wildcard cursoconv/*.py)
+	$(PYTHON) -m venv $(VENV_CORRECAO)
+	$(VENV_CORRECAO)/bin/python -m pip install --quiet -c constraints.txt $(PACOTES_CORRECAO)
+	$(VENV_CORRECAO)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+	touch $@
 
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going
@@ -63,6 +78,22 @@ chromium:
 		echo "Instalando o Chromium do Debian (apt-get)..."; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+
+# A caixa de cada notebook na correção (make corrigir, e os testes dela).
+bubblewrap:
+	@if ! command -v bwrap >/dev/null; then \
+		echo "Instalando o bubblewrap do Debian (apt-get)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap; \
+	fi
+
+# O teste da planilha de notas a abre no LibreOffice (sem interface gráfica).
+libreoffice:
+	@if ! command -v soffice >/dev/null; then \
+		echo "Instalando o LibreOffice Calc do Debian (apt-get)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-calc-nogui; \
 	fi
 
 limpar:

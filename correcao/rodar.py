@@ -65,7 +65,11 @@ def main(privada):
         env = {}
     else:
         argv = [sys.executable, "-c", caixa.LANCADOR, "{connection_file}"]
-        env = caixa.ambiente_da_caixa(limites, casa=str(casa), pythonpath=str(caixa._pasta_do_curso().parent))
+        # Uma cópia do módulo, fora do checkout (como na caixa, cursoconv.__file__ não leva às lições).
+        import shutil
+        shutil.copytree(caixa._pasta_do_curso(), privada / "curso" / "cursoconv",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        env = caixa.ambiente_da_caixa(limites, casa=str(casa), pythonpath=str(privada / "curso"))
     especificacao = privada / "kernels" / NUCLEO
     especificacao.mkdir(parents=True)
     (especificacao / "kernel.json").write_text(json.dumps({

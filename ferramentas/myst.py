@@ -1,7 +1,7 @@
 """Leitura do MyST das lições: diretivas, exercícios, soluções e citações.
 
 Só o que as edições (``ferramentas.edicoes``), a página dos instrutores
-(``ferramentas.sincronizar``) e a correção (``ferramentas.corrigir``) precisam:
+(``ferramentas.sincronizar``) e a correção (o pacote ``correcao``) precisam:
 
 - :func:`blocos` separa um texto em Markdown em pedaços de texto comum, blocos
   de código e diretivas (``:::{nome} argumento`` ... ``:::`` ou com crases),

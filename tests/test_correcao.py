@@ -75,7 +75,7 @@ for cmd in glob.glob("/proc/*/cmdline"):
         continue
     for p in partes:
         p = p.decode(errors="replace")
-        if os.path.isdir(p):
+        if os.path.isdir(p) and p.count("/") > 1 and not p.startswith(("/proc", "/usr", "/sys", "/dev")):
             for outro in glob.glob(os.path.join(p, "**", "*.ipynb"), recursive=True):
                 try:
                     open(outro, "a").write("estragado")
@@ -209,7 +209,7 @@ def processos_com_a_marca():
 
 
 def corrigir(pasta, curso_dir, esperar=True):
-    argv = [sys.executable, "-m", "correcao", str(pasta), "-j", "2", "--limite", "120", "--limite-celula", "15",
+    argv = [sys.executable, "-m", "correcao", str(pasta), "-j", "2", "--limite", "120", "--limite-celula", "8",
             "--disco", "64", "--edicao-do-curso", str(curso_dir)]
     env = {**os.environ, "PYTHONPATH": str(RAIZ)}
     if not esperar:
@@ -425,3 +425,15 @@ def test_colunas_com_o_numero_na_licao():
     assert planilha.coluna(pilha, todos) == "Ex. 4.2 pilha"
     primeira = next(e for e in todos if e.licao.startswith("00-"))
     assert planilha.numero_na_licao(primeira, todos) == "0.1"
+
+
+def test_reconhece_a_licao_pelo_conteudo():
+    import json
+    titulos = {l.stem: repositorio.titulo_da_licao(repositorio.ler_licao(l)) for l in repositorio.licoes()}
+    for licao in repositorio.licoes():
+        for pasta in (repositorio.EDICAO_ALUNO, repositorio.EDICAO_COLAB):
+            nb = json.loads((pasta / licao.name).read_text(encoding="utf-8"))
+            assert entregas.reconhecer(nb, titulos) == licao.stem
+            nb["metadata"].pop("cursoconv")
+            assert entregas.reconhecer(nb, titulos) == licao.stem
+    assert entregas.reconhecer({"cells": [{"cell_type": "markdown", "source": "# Outra coisa"}]}, titulos) == ""

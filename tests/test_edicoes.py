@@ -201,7 +201,8 @@ def test_edicao_do_aluno_sem_solucoes_nem_saidas(licao):
         assert "solucao" not in celula.metadata.get("tags", []), f"célula {i} com a etiqueta solucao"
         if celula.cell_type == "code":
             assert celula.outputs == [] and celula.execution_count is None, f"célula {i} com saída"
-    assert aluno.cells[0].source.split("\n")[2] == edicoes.AVISO
+    assert f"<p>{MarkdownIt('commonmark').renderInline(edicoes.AVISO)}</p>" in \
+        MarkdownIt("commonmark").render(aluno.cells[0].source)
     assert aluno.metadata["cursoconv"] == {**aluno.metadata["cursoconv"], "licao": licao.stem, "edicao": "aluno"}
 
 
@@ -273,3 +274,42 @@ def test_exemplo_edicao_do_aluno(tmp_path, monkeypatch):
     vazado = nbformat.from_dict(nb)
     vazado.cells[2].source += "\n\nA resposta é quatro."
     assert vazamentos(original, vazado)[1] == ["A resposta é quatro."]
+
+
+@pytest.fixture(scope="module")
+def geradas():
+    """As edições do aluno geradas agora (não as guardadas), para conferir o gerador."""
+    ctx = edicoes.Contexto()
+    return {licao.stem: edicoes.edicao(licao, ctx, aluno=True)[1] for licao in LICOES}
+
+
+def test_aviso_do_aluno_em_italico_no_jupyter(geradas):
+    """Colado ao selo (um bloco HTML), o aviso mostrava os asteriscos; agora é um parágrafo em itálico."""
+    md = MarkdownIt("commonmark")
+    for nb in geradas.values():
+        html = md.render(nb.cells[0].source)
+        assert "<p><em>Versão para o aluno:" in html and "*Versão" not in html
+    grudado = f"# T\n{edicoes.linha_selo('https://x')}\n{edicoes.AVISO}"
+    assert "*Versão" in md.render(grudado), "o teste não distingue o defeito"
+
+
+def test_identificacao_e_celulas_de_resposta(geradas):
+    """Identificação logo abaixo do título; uma célula de resposta (com título) por exercício escrito."""
+    todos = myst.exercicios()
+    for licao, nb in geradas.items():
+        assert nb.cells[1].id == "identificacao" and 'NOME = ""' in nb.cells[1].source
+        respostas = {c.metadata["cursoconv"]["resposta"]: i for i, c in enumerate(nb.cells)
+                     if "resposta" in c.metadata.get("cursoconv", {})}
+        for ex in (e for e in todos if e.licao == licao):
+            assert ex.rotulo in respostas, f"{licao}: {ex.rotulo} sem célula de resposta"
+            i = respostas[ex.rotulo]
+            if not ex.automatico:
+                assert nb.cells[i].cell_type == "markdown" and nb.cells[i].source == edicoes.LUGAR_DO_TEXTO
+                assert nb.cells[i - 1].source.startswith(f"#### Resposta do Exercício {ex.numero}")
+        assert len({c.id for c in nb.cells}) == len(nb.cells), "ids repetidos"
+    # Na lição 4, os enunciados estão todos numa célula: cada resposta tem o seu título.
+    licao4 = next(l for l in geradas if l.startswith("04-"))
+    for ex in (e for e in todos if e.licao == licao4):
+        nb = geradas[licao4]
+        i = next(k for k, c in enumerate(nb.cells) if c.metadata.get("cursoconv", {}).get("resposta") == ex.rotulo)
+        assert nb.cells[i - 1].source.startswith(f"#### Resposta do Exercício {ex.numero}")
