@@ -211,7 +211,7 @@ def verificar():
         if shutil.which(programa) is None:
             raise SemIsolamento(MENSAGEM.format(motivo=f"falta o programa {programa} (pacote util-linux)."))
     try:
-        r = executar("import cursoconv, torch; print('ok')", tempo=120)
+        r = executar("import cursoconv; print('ok')", tempo=120)
     except subprocess.TimeoutExpired:
         raise SemIsolamento(MENSAGEM.format(motivo="a caixa de teste não terminou em 120 s."))
     if r.returncode != 0 or r.stdout.strip() != "ok":

@@ -240,11 +240,11 @@ def turma(tmp_path_factory):
     servidor.listen(5)
     servidor.settimeout(0.5)
     porta = servidor.getsockname()[1]
-    conexoes = []
+    conexoes, fechar = [], threading.Event()
 
     def aceitar():
         fim = time.monotonic() + 400
-        while time.monotonic() < fim and not getattr(servidor, "fechar", False):
+        while time.monotonic() < fim and not fechar.is_set():
             try:
                 conexoes.append(servidor.accept())
             except OSError:
@@ -286,7 +286,7 @@ def turma(tmp_path_factory):
     vivos_apos_matar = processos_com_a_marca()
     corrigir(pastas["b"], curso_dir)
     time.sleep(10)
-    servidor.fechar = True
+    fechar.set()
     return {"pastas": pastas, "planilha_a": planilha_a, "repositorio_antes": repositorio_antes,
             "entregas_antes": entregas_antes, "conexoes": conexoes, "feitos_ao_matar": feitos,
             "vivos_apos_matar": vivos_apos_matar, "resto_ao_matar": resto, "duracao": duracao}
