@@ -152,7 +152,9 @@ def suspeitas(nb):
 
 def respostas_escritas(nb):
     """Rótulo → texto de cada resposta escrita (células de texto de resposta)."""
-    return {c.metadata["correcao"]["rotulo"]: ("" if c.metadata["correcao"].get("em_branco") else c.source)
+    from ferramentas.edicoes import LUGAR_DO_TEXTO
+    return {c.metadata["correcao"]["rotulo"]: ("" if c.metadata["correcao"].get("em_branco")
+                                               or c.source.strip() == LUGAR_DO_TEXTO else c.source)
             for c in nb.cells if c.cell_type == "markdown"
             and (c.metadata.get("correcao") or {}).get("origem") == "resposta"}
 

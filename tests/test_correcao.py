@@ -437,3 +437,42 @@ def test_reconhece_a_licao_pelo_conteudo():
             nb["metadata"].pop("cursoconv")
             assert entregas.reconhecer(nb, titulos) == licao.stem
     assert entregas.reconhecer({"cells": [{"cell_type": "markdown", "source": "# Outra coisa"}]}, titulos) == ""
+
+
+def test_sem_bwrap_para_com_mensagem_que_diz_o_que_fazer(monkeypatch):
+    import tempfile
+    monkeypatch.setattr(caixa.shutil, "which", lambda nome: None)
+    with pytest.raises(caixa.SemIsolamento, match="apt-get install bubblewrap"):
+        caixa.verificar()
+    monkeypatch.undo()
+    falso = Path(tempfile.mkdtemp(dir=caixa.TEMPORARIA))  # o nobody precisa chegar até ele
+    falso.chmod(0o755)
+    (falso / "bwrap").write_text("#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n")
+    (falso / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{falso}:{os.environ['PATH']}")
+    try:
+        with pytest.raises(caixa.SemIsolamento, match="(?s)No permissions.*--sem-isolamento"):
+            caixa.verificar()
+    finally:
+        caixa.shutil.rmtree(falso)
+
+
+def test_planilha_por_licao_e_aviso(tmp_path):
+    from correcao import corrigir as nucleo
+    from ferramentas import myst
+    todos = myst.exercicios()
+    titulos = {l.stem: repositorio.titulo_da_licao(repositorio.ler_licao(l)) for l in repositorio.licoes()}
+    l1, l4 = (next(l for l in titulos if l.startswith(p)) for p in ("01-", "04-"))
+    lista = [nucleo.Entrega(f"aluno{i}.ipynb", l4, situacao="rodou até o fim") for i in range(3)]
+    lista.append(nucleo.Entrega("perdido.ipynb", l1, situacao="rodou até o fim"))
+    avisos = []
+    config = {"isolar": False, "limite": 600, "limite_celula": 120}
+    planilha.gravar(tmp_path, lista, todos, titulos, config, mostrar=avisos.append)
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == [f"notas-{l1}.csv", f"notas-{l4}.csv"]
+    assert any("perdido.ipynb" in a and "outra lição" in a for a in avisos)
+    assert "perdido.ipynb" in (tmp_path / f"notas-{l1}.csv").read_text(encoding="utf-8-sig")
+    assert "perdido.ipynb" not in (tmp_path / f"notas-{l4}.csv").read_text(encoding="utf-8-sig")
+    relatorio = (tmp_path / "notas.md").read_text(encoding="utf-8")
+    assert "SEM ISOLAMENTO" in relatorio and "perdido.ipynb" in relatorio.split("## aluno0")[0]
+    planilha.gravar(tmp_path, lista[:3], todos, titulos, config, mostrar=avisos.append)
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["notas.csv"]
