@@ -39,7 +39,7 @@ testes: ambiente chromium bubblewrap libreoffice
 testes-rapidos: ambiente
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest tests -p no:nbval -o addopts="-p no:cacheprovider" \
 		--ignore=tests/test_livro.py --ignore=tests/test_site.py --ignore=tests/test_colab.py \
-		--ignore=tests/test_explorador.py --ignore=tests/test_correcao.py
+		--ignore=tests/test_explorador.py --ignore=tests/test_correcao.py --ignore=tests/test_planilha.py
 
 edicoes: $(VENV_EDICOES)/.instalado
 	$(VENV_EDICOES)/bin/python -m ferramentas.sincronizar
