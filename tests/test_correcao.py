@@ -7,8 +7,10 @@ instrutor a roda (um processo ``python -m correcao``, ``-j 2``), uma vez do
 começo ao fim e outra morta no meio e retomada: as duas planilhas têm de ser
 iguais. Tudo com limites de tempo (o teste todo leva uns 2 minutos).
 """
+import csv
 import hashlib
 import importlib.util
+import io
 import os
 import re
 import signal
@@ -227,7 +229,7 @@ def corrigir(pasta, curso_dir, esperar=True):
 def ler_planilha(caminho):
     texto = caminho.read_bytes().decode("utf-8")
     assert texto.startswith("\ufeff")
-    linhas = [l.split(";") for l in texto[1:].split("\r\n") if l]
+    linhas = list(csv.reader(io.StringIO(texto[1:], newline=""), delimiter=";"))
     return [dict(zip(linhas[0], l)) for l in linhas[1:]]
 
 
