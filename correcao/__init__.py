@@ -1,6 +1,6 @@
 """Correção dos notebooks devolvidos pelos alunos, cada um isolado numa caixa de areia.
 
-    python -m correcao PASTA [-j N] [--limite 600] [--limite-celula 120] [--sem-isolamento]
+    python -m correcao PASTA [-j N] [--limite 600] [--limite-celula 300] [--sem-isolamento]
     make corrigir ENTREGAS=PASTA [J=N] [SEM_ISOLAMENTO=1]
 
 Para cada ``.ipynb`` em ``PASTA`` (com qualquer nome, inclusive em subpastas):

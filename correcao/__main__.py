@@ -12,7 +12,7 @@ def main(argv=None):
     parser.add_argument("-j", type=int, default=None, metavar="N",
                         help="quantos notebooks rodam ao mesmo tempo (padrão: o número de núcleos da CPU)")
     parser.add_argument("--limite", type=int, default=600, help="segundos por notebook (padrão: 600)")
-    parser.add_argument("--limite-celula", type=int, default=120, help="segundos por célula (padrão: 120)")
+    parser.add_argument("--limite-celula", type=int, default=300, help="segundos por célula (padrão: 300)")
     parser.add_argument("--max-saida", type=int, default=1_000_000,
                         help="bytes de saída guardados por notebook (padrão: 1 MB)")
     parser.add_argument("--memoria", type=int, default=caixa.Limites.memoria // 2**20,

@@ -95,19 +95,19 @@ def _pasta_do_curso():
     return Path(spec.origin).resolve().parent
 
 
-def ambiente_da_caixa(limites, casa=CASA, pythonpath=CURSO):
-    """Variáveis de ambiente do núcleo: modo rápido, sem proxies, uma thread por núcleo."""
+def ambiente_da_caixa(limites, casa=CASA, pythonpath=CURSO, threads=1):
+    """Variáveis de ambiente do núcleo: modo rápido, sem proxies, ``threads`` threads de cálculo."""
     return {
         "HOME": casa, "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "PYTHONPATH": pythonpath, "CURSO_RAPIDO": "1", "TQDM_DISABLE": "1", "MPLBACKEND": "Agg",
-        "PIP_NO_INDEX": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LANG": "C.UTF-8",
+        "PIP_NO_INDEX": "1", "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "CORRECAO_LIMITES": ",".join(str(v) for v in (limites.cpu, limites.memoria, limites.arquivo,
                                                       limites.processos)),
     }
 
 
-def comando(conexao, limites, python=None):
+def comando(conexao, limites, python=None, threads=1):
     """``argv`` que abre o núcleo (com ``{connection_file}``) numa caixa; ``conexao`` é a pasta compartilhada."""
     python = python or sys.executable
     conexao = Path(conexao)
@@ -139,7 +139,7 @@ def comando(conexao, limites, python=None):
         bwrap += ["--ro-bind", str(fonte), str(destino)]
     bwrap += ["--bind", str(conexao), str(conexao), "--chdir", CASA, "--uid", "1000", "--gid", "1000",
               "--clearenv"]
-    for chave, valor in ambiente_da_caixa(limites).items():
+    for chave, valor in ambiente_da_caixa(limites, threads=threads).items():
         bwrap += ["--setenv", chave, valor]
     bwrap += [python, "-c", LANCADOR, "{connection_file}"]
     if not root:

@@ -129,7 +129,7 @@ class _Tarefa:
     inicio: float = 0.0
 
 
-def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=120, max_saida=1_000_000,
+def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=300, max_saida=1_000_000,
              limites=None, edicoes=None, pontos=None, mostrar=lambda texto: print(texto, flush=True)):
     """Corrige todos os notebooks de ``pasta``; grava as planilhas e ``notas.md``; devolve as entregas.
 
@@ -181,8 +181,10 @@ def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=120, max_said
             raise SystemExit(f"{pasta}: nenhum notebook (.ipynb) para corrigir.")
         # Lidos todos antes de qualquer um rodar.
         textos = {p: p.read_bytes() for p in arquivos}
+        # Os núcleos da CPU divididos entre os notebooks que rodam juntos (não muda o resultado).
         config = {"limite": limite, "limite_celula": limite_celula, "max_saida": max_saida,
                   "limites": asdict(limites), "isolar": isolar, "versao": VERSAO}
+        config_nucleo = {**config, "threads": max(1, (os.cpu_count() or 1) // j)}
         lista, fila = [], []
         for caminho, dados in textos.items():
             entrega = Entrega(caminho.relative_to(pasta).as_posix())
@@ -217,7 +219,7 @@ def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=120, max_said
                 except (OSError, ValueError, KeyError):
                     pass
             fila.append(_Tarefa(entrega, nb, chave, automaticos[entrega.licao]))
-        _rodar_fila(fila, j, config, temporaria, resultados, mostrar)
+        _rodar_fila(fila, j, config_nucleo, temporaria, resultados, mostrar)
         planilha.gravar(pasta, lista, todos, titulos, config, pontos=pontos, mostrar=mostrar)
         return lista
     finally:

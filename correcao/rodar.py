@@ -61,7 +61,7 @@ def main(privada):
     casa = privada / "casa"
     casa.mkdir(exist_ok=True)
     if config["isolar"]:
-        argv = caixa.comando(conexao, limites)
+        argv = caixa.comando(conexao, limites, threads=config.get("threads", 1))
         env = {}
     else:
         argv = [sys.executable, "-c", caixa.LANCADOR, "{connection_file}"]
@@ -69,7 +69,8 @@ def main(privada):
         import shutil
         shutil.copytree(caixa._pasta_do_curso(), privada / "curso" / "cursoconv",
                         ignore=shutil.ignore_patterns("__pycache__"))
-        env = caixa.ambiente_da_caixa(limites, casa=str(casa), pythonpath=str(privada / "curso"))
+        env = caixa.ambiente_da_caixa(limites, casa=str(casa), pythonpath=str(privada / "curso"),
+                                      threads=config.get("threads", 1))
     especificacao = privada / "kernels" / NUCLEO
     especificacao.mkdir(parents=True)
     (especificacao / "kernel.json").write_text(json.dumps({
