@@ -487,3 +487,23 @@ def test_planilha_por_licao_e_aviso(tmp_path):
     assert "SEM ISOLAMENTO" in relatorio and "perdido.ipynb" in relatorio.split("## aluno0")[0]
     planilha.gravar(tmp_path, lista[:3], todos, titulos, config, mostrar=avisos.append)
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["notas.csv"]
+
+
+def test_sem_isolamento_corrige_e_avisa(tmp_path):
+    """--sem-isolamento: a mesma nota, o relatório avisa no topo, e o módulo não vem do checkout."""
+    curso_dir = tmp_path / "curso"
+    curso_dir.mkdir()
+    curso = edicao_reduzida()
+    nbformat.write(curso, curso_dir / f"{LICAO.stem}.ipynb")
+    pasta = tmp_path / "entregas"
+    pasta.mkdir()
+    nb = entrega(curso, "confiavel", {**CERTA, "ex-l4-global": "import cursoconv\nassert %r not in cursoconv.__file__\n"
+                                      % str(RAIZ) + CERTA["ex-l4-global"]})
+    nbformat.write(nb, pasta / "confiavel.ipynb")
+    r = subprocess.run([sys.executable, "-m", "correcao", str(pasta), "--sem-isolamento", "--limite-celula", "60",
+                        "--edicao-do-curso", str(curso_dir)], cwd=RAIZ, env={**os.environ, "PYTHONPATH": str(RAIZ)},
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    linha = ler_planilha(pasta / "notas.csv")[0]
+    assert [linha[c] for c in ("Ex. 4.1 media-real", "Ex. 4.2 pilha", "Ex. 4.3 global")] == ["correto"] * 3
+    assert "**SEM ISOLAMENTO**" in (pasta / "notas.md").read_text(encoding="utf-8").split("\n## ")[0]
