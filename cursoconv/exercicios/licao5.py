@@ -6,7 +6,6 @@ mensagem em português, nunca com um traceback.
 """
 import contextlib
 import copy
-import random
 import sys
 
 import torch
@@ -14,7 +13,7 @@ from torch import nn
 
 from cursoconv.avaliacao import evaluate_accuracy
 from cursoconv.lenet import contar_parametros, lenet5_moderna, lenet5_variante
-from .base import chamar, como_inteiro, pendente, reprovar, verificador
+from .base import Sorteio, chamar, como_inteiro, pendente, reprovar, verificador
 
 # Os exercícios que só se corrigem lendo (sem verificador) estão listados aqui
 # para a página dos instrutores: a solução de cada um traz os critérios de correção.
@@ -31,8 +30,8 @@ def _parametros_f6_esperados(n):
 def verificar_parametros_f6(funcao):
     """``funcao(n)`` deve dar o número de parâmetros de F6 da variante para entradas n×n."""
     problemas = []
-    sorteio = random.Random(5)
-    tamanhos = [28, 32] + sorteio.sample(range(13, 97), 6)
+    sorteio = Sorteio()  # tamanhos novos a cada verificação, além dos dois da lição
+    tamanhos = [28, 32] + [13 + int(i) for i in torch.randperm(84, generator=sorteio.gerador)[:6]]
     for n in tamanhos:
         obtido = como_inteiro(chamar(funcao, n), f"o valor devolvido para n = {n}")
         esperado = _parametros_f6_esperados(n)
@@ -131,7 +130,7 @@ def verificar_avaliar(funcao):
     """``funcao(net, data_iter, loss)`` deve dar ``(acurácia, perda)`` médias por amostra."""
     if funcao is None:
         pendente()
-    gerador = torch.Generator().manual_seed(11)
+    gerador = Sorteio().gerador  # redes e lotes novos a cada verificação
     problemas = []
     for caso in range(4):
         entradas, classes = int(torch.randint(3, 9, (1,), generator=gerador)), 4
