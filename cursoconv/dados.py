@@ -1,14 +1,11 @@
-"""Os arquivos do Fashion-MNIST: achar, conferir e, se preciso, baixar.
+"""Os arquivos do Fashion-MNIST: achar, conferir (MD5) e, se preciso, baixar.
 
-``preparar_fashion_mnist(root)`` garante os quatro arquivos descompactados e
-conferidos (MD5 oficiais) em ``root/FashionMNIST/raw``, onde o torchvision os lê.
-Nunca apaga nem sobrescreve um arquivo que não escreveu: tudo é montado numa
-pasta própria, ``root/.cursoconv-parcial-*``, marcada pelo arquivo ``MARCA``
-(só pastas com essa marca são limpas), e cada arquivo conferido vai para o
-lugar com ``os.link``, que é atômico e falha se o destino já existir. Uma trava
-(``fcntl.flock`` na pasta ``root``) faz um processo esperar o outro por até
-``ESPERA_MAXIMA_S`` segundos. O download desiste quando recebe menos de
-``BYTES_MINIMOS`` bytes em ``JANELA_S`` segundos (parado ou lento demais).
+Nunca apaga nem sobrescreve um arquivo que não escreveu: tudo é montado numa pasta
+``root/.cursoconv-parcial-*`` marcada pelo arquivo ``MARCA`` (só pastas com a marca
+são limpas), e cada arquivo vai para o lugar com ``os.link`` (atômico; falha se o
+destino existir). Uma trava (``flock`` em ``root``) faz um processo esperar o outro
+por até ``ESPERA_MAXIMA_S`` s; o download desiste com menos de ``BYTES_MINIMOS``
+bytes em ``JANELA_S`` s (parado ou lento demais).
 """
 
 import contextlib
@@ -163,33 +160,22 @@ def _blocos(url):
                              else f"{url}: {type(erro).__name__}: {erro}") from erro
 
 
-def _baixar_arquivo(url, destino):
-    """Baixa ``url`` em ``destino``; desiste se vierem menos de ``BYTES_MINIMOS`` bytes em ``JANELA_S`` s."""
-    with open(destino, "wb") as arquivo:
-        inicio, recebidos = time.monotonic(), 0
-        for bloco in _blocos(url):
-            arquivo.write(bloco)
-            recebidos += len(bloco)
-            if time.monotonic() - inicio >= JANELA_S:
-                if recebidos < BYTES_MINIMOS:
-                    raise _falha_de_rede(
-                        f"chegaram só {recebidos} bytes de {url} em {_segundos(JANELA_S)} s, e desisti: o mínimo "
-                        f"é {BYTES_MINIMOS} bytes a cada {_segundos(JANELA_S)} s")
-                inicio, recebidos = time.monotonic(), 0
-
-
 def _baixar(pasta):
-    """Baixa os quatro ``.gz`` oficiais para ``pasta`` (dos espelhos que o torchvision conhece)."""
+    """Baixa os quatro ``.gz`` oficiais para ``pasta``, do espelho que o torchvision conhece."""
     import torchvision
-    espelhos = torchvision.datasets.FashionMNIST.mirrors
     for nome in MD5_DESCOMPACTADO:
-        for i, espelho in enumerate(espelhos):
-            try:
-                _baixar_arquivo(f"{espelho}{nome}.gz", pasta / f"{nome}.gz")
-                break
-            except ErroDeDados:
-                if i == len(espelhos) - 1:
-                    raise
+        url = f"{torchvision.datasets.FashionMNIST.mirrors[0]}{nome}.gz"
+        with open(pasta / f"{nome}.gz", "wb") as arquivo:
+            inicio, recebidos = time.monotonic(), 0
+            for bloco in _blocos(url):
+                arquivo.write(bloco)  # um erro aqui (disco cheio) sobe como OSError, não como falha da rede
+                recebidos += len(bloco)
+                if time.monotonic() - inicio >= JANELA_S:
+                    if recebidos < BYTES_MINIMOS:
+                        raise _falha_de_rede(f"chegaram só {recebidos} bytes de {url} em {_segundos(JANELA_S)} "
+                                             f"s, e desisti: o mínimo é {BYTES_MINIMOS} bytes a cada "
+                                             f"{_segundos(JANELA_S)} s")
+                    inicio, recebidos = time.monotonic(), 0
 
 
 @contextlib.contextmanager
@@ -209,15 +195,19 @@ def _trava(root):
                 travou = True
             except BlockingIOError:
                 if time.monotonic() > limite:
-                    pids = ", ".join(m.read_text().strip() for m in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"))
+                    pids = []  # a marca da pasta parcial do outro processo tem o PID dele
+                    for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"):
+                        with contextlib.suppress(OSError):
+                            pids.append(marca.read_text().strip())
+                    pids = ", ".join(pids)
                     raise ErroDeDados(
                         f"Outro processo{f' (PID {pids})' if pids else ''} está preparando o Fashion-MNIST em "
                         f"{root} e não terminou em {_segundos(ESPERA_MAXIMA_S)} s (ele pode estar baixando devagar ou "
                         "parado). Espere ele terminar e rode de novo; se nenhum outro notebook ou programa "
                         f"usa essa pasta, reinicie os núcleos dos outros notebooks, ou {OUTRA_PASTA}.") from None
                 if avisar:
-                    print("Outro processo está preparando o Fashion-MNIST nesta pasta; esperando ele terminar...",
-                          flush=True)
+                    print("Outro processo está preparando o Fashion-MNIST nesta pasta; esperando ele terminar "
+                          f"(até {_segundos(ESPERA_MAXIMA_S)} s)...", flush=True)
                     avisar = False
                 time.sleep(0.2)
             except OSError:  # sistema de arquivos sem flock (alguns discos de rede): segue sem trava
@@ -245,30 +235,12 @@ def _mover(origem, destino):
         provisorio.unlink(missing_ok=True)
 
 
-def _pasta_da_variavel():
-    local = os.environ.get(VARIAVEL_DADOS)
-    if local and not Path(os.path.expanduser(local)).is_dir():
-        raise ErroDeDados(f"A variável {VARIAVEL_DADOS} aponta para {local}, que não é uma pasta. "
-                          "Corrija-a para a pasta com os quatro arquivos .gz do Fashion-MNIST.")
-    return Path(os.path.expanduser(local)) if local else None
-
-
 def conferir_root(root):
     """``root`` como ``Path`` com ``~`` expandido, ou um ``TypeError`` em português."""
     if not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"root deve ser uma pasta, como \"{RAIZ_PADRAO}\" (o padrão); recebi {root!r}. "
                         "Para usar o padrão, não passe root.")
     return Path(os.path.expanduser(root))
-
-
-def _conferir_pasta(root):
-    if root.is_symlink() and not root.is_dir():
-        raise ErroDeDados(f"root={root} é um link simbólico que não leva a uma pasta (aponta para "
-                          f"{os.readlink(root)}: um laço de links ou um destino que não existe). Corrija o "
-                          f"link ou {OUTRA_PASTA}.")
-    if root.exists() and not root.is_dir():
-        raise ErroDeDados(f"root={root} é um arquivo, e não uma pasta (o arquivo não foi tocado). Em root, "
-                          "passe o caminho de uma pasta, que é criada se não existir: " + OUTRA_PASTA + ".")
 
 
 def preparar_fashion_mnist(root=RAIZ_PADRAO):
@@ -284,9 +256,16 @@ def preparar_fashion_mnist(root=RAIZ_PADRAO):
     bruta = root / "FashionMNIST" / "raw"
     if len(_conferidos(bruta)) == len(MD5_DESCOMPACTADO):
         return "raiz"
-    local = _pasta_da_variavel()
+    local = os.environ.get(VARIAVEL_DADOS) and Path(os.path.expanduser(os.environ[VARIAVEL_DADOS]))
+    if local and not local.is_dir():
+        raise ErroDeDados(f"A variável {VARIAVEL_DADOS} aponta para {os.environ[VARIAVEL_DADOS]}, que não é uma "
+                          "pasta. Corrija-a para a pasta com os quatro arquivos .gz do Fashion-MNIST.")
     fonte = "cópia local" if local else "download"
-    _conferir_pasta(root)
+    if os.path.lexists(root) and not root.is_dir():
+        raise ErroDeDados(f"root={root} " + (f"é um link simbólico que não leva a uma pasta (aponta para "
+                          f"{os.readlink(root)}: um laço de links ou um destino que não existe)" if root.is_symlink()
+                          else "é um arquivo, e não uma pasta (o arquivo não foi tocado)")
+                          + f". root deve ser uma pasta (que é criada se não existir): {OUTRA_PASTA}.")
     try:
         root.mkdir(parents=True, exist_ok=True)
         with _trava(root) as travou:
@@ -300,7 +279,7 @@ def preparar_fashion_mnist(root=RAIZ_PADRAO):
                 Path(tmp, MARCA).write_text(f"{os.getpid()}\n")
                 nova = Path(tmp, "raw")
                 nova.mkdir()
-                if local is None:
+                if not local:
                     local = Path(tmp, "gz")
                     local.mkdir()
                     _baixar(local)
