@@ -165,14 +165,14 @@ def test_download_que_se_arrasta_desiste(tmp_path, copia_sintetica, monkeypatch,
     """10 bytes/s nunca deixam a conexão 1 s muda, mas ficam abaixo do mínimo de 200 bytes por segundo."""
     monkeypatch.setattr(dados, "JANELA_S", 1)
     monkeypatch.setattr(dados, "BYTES_MINIMOS", 200)
-    with servidor_local(gz_da_copia(copia_sintetica), bytes_por_segundo=10, duracao_max=15) as url:
+    with servidor_local(gz_da_copia(copia_sintetica), bytes_por_segundo=10, duracao_max=30) as url:
         monkeypatch.setattr(torchvision.datasets.FashionMNIST, "mirrors", [url])
         inicio = time.monotonic()
         with pytest.raises(utils.ErroDeDados) as erro:
             utils.preparar_fashion_mnist(tmp_path)
         demorou = time.monotonic() - inicio
     mensagem = str(erro.value)
-    assert demorou < 5, f"levou {demorou:.1f} s para desistir"
+    assert demorou < 10, f"levou {demorou:.1f} s para desistir"  # sem o limite, até o servidor parar (30 s)
     assert "desisti" in mensagem and "200 bytes a cada 1 s" in mensagem and dados.VARIAVEL_DADOS in mensagem
     assert sem_sobras(tmp_path)
 
