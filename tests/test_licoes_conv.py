@@ -13,7 +13,7 @@ from cursoconv import conv
 
 RAIZ = Path(__file__).resolve().parents[1]
 LICOES = {
-    "01-a-operacao-de-convolucao.ipynb": {"corr2d", "CamadaConv2D", "conv2d_de_verdade"},
+    "01-a-operacao-de-convolucao.ipynb": {"exigir", "corr2d", "CamadaConv2D", "conv2d_de_verdade"},
     "02-multiplos-canais.ipynb": {"corr2d_multi_in", "corr2d_multi_in_out", "corr2d_multi_in_out_1x1",
                                   "contar_parametros", "contar_multiplicacoes"},
     "03-preenchimento-e-passo.ipynb": {"corr2d_passo", "tamanho_saida"},
