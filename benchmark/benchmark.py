@@ -11,24 +11,35 @@ GPU, mede o custo de conferir a perda (NaN) a cada iteração.
     FASHION_MNIST_DIR=../shared/data/fashion-mnist python benchmark/benchmark.py --nucleos 2
     python benchmark/benchmark.py --rapido --epocas 1          # fumaça, com o subconjunto
 
+Na CPU, ``--cpu`` mede outra coisa: o laço do curso (``train_validate``)
+contra um laço simples de PyTorch, com a LeNet-5 com agrupamento
+(``lenet5_moderna``), os mesmos carregadores e 2 núcleos; as épocas dos dois
+laços se alternam no mesmo processo, para que a carga de outros processos pese
+igual nos dois (meta: no máximo 1,05× o laço simples).
+
+    FASHION_MNIST_DIR=../shared/data/fashion-mnist python benchmark/benchmark.py --cpu --epocas 4
+
 Opções: ``--nucleos N`` prende o processo (e os workers do DataLoader) a N
 núcleos, como numa máquina do Colab; ``--registrar ARQUIVO`` acrescenta uma
 linha com o resultado a uma tabela em Markdown.
 """
 import argparse
+import contextlib
+import io
 import os
 
 # Pedido pelo cuBLAS para contas determinísticas (usado só em conferir_equivalencia).
 os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 import datetime
 import platform
+import statistics
 import time
 
 import torch
 import torchvision
 from torch import nn
 
-from cursoconv import ambiente, lenet, treino, utils
+from cursoconv import ambiente, carregadores, lenet, treino, utils
 
 LR, WEIGHT_DECAY, LOTE, TAMANHO = 0.1, 1e-6, 128, 32
 
@@ -55,7 +66,7 @@ def dados_da_aula_original(root, rapido, trabalhadores=4):
     transform = torchvision.transforms.Compose([torchvision.transforms.Resize(TAMANHO),
                                                 torchvision.transforms.ToTensor()])
     if rapido:
-        Xtr, ytr, Xte, yte = utils._ler_subconjunto()
+        Xtr, ytr, Xte, yte = carregadores.ler_subconjunto()
         treino, teste = ComoTorchvision(Xtr, ytr, transform), ComoTorchvision(Xte, yte, transform)
     else:
         utils.preparar_fashion_mnist(root)
@@ -162,6 +173,87 @@ def medir_custo_da_verificacao(dispositivo, root, epocas=3):
     return tempos
 
 
+# ------------------------------------------------------------------ na CPU: o curso contra um laço simples
+
+def epoca_pytorch_simples(net, train_iter, test_iter, otimizador, loss):
+    """Uma época de um laço de livro-texto: treino com perda e acertos somados, depois perda e acertos
+    no teste (as mesmas contas que ``train_validate`` faz e imprime)."""
+    net.train()
+    soma, acertos, n = 0.0, 0, 0
+    for X, y in train_iter:
+        y_hat = net(X)
+        l = loss(y_hat, y)
+        otimizador.zero_grad()
+        l.backward()
+        otimizador.step()
+        soma, acertos, n = soma + l.item() * len(y), acertos + (y_hat.argmax(1) == y).sum().item(), n + len(y)
+    net.eval()
+    soma_teste, certos_teste = 0.0, 0
+    with torch.no_grad():
+        for X, y in test_iter:
+            y_hat = net(X)
+            soma_teste += loss(y_hat, y).item() * len(y)
+            certos_teste += (y_hat.argmax(1) == y).sum().item()
+    return certos_teste / len(test_iter.dataset)
+
+
+def comparar_na_cpu(root, epocas, nucleos=2):
+    """Épocas alternadas do laço simples e de ``train_validate`` (uma época por chamada), na CPU.
+
+    Devolve os tempos por época (s) de cada laço, de relógio e de CPU do processo
+    (este sofre menos com a carga de outros processos), e as acurácias finais.
+    Cada chamada de ``train_validate`` é medida por inteiro (conferências,
+    cópia dos pesos bons, avaliação): a medida é a favor do laço simples.
+    """
+    torch.set_num_threads(nucleos)
+    cpu = torch.device("cpu")
+    tr, te = utils.load_data_fashion_mnist(LOTE, resize=TAMANHO, root=root)
+    redes = {}
+    for nome in ("simples", "curso"):
+        utils.fixar_semente(0)
+        net = lenet.lenet5_moderna()
+        redes[nome] = (net, torch.optim.SGD(net.parameters(), lr=LR, weight_decay=WEIGHT_DECAY))
+    tempos, cpu_s, acuracias = {"simples": [], "curso": []}, {"simples": [], "curso": []}, {}
+    for epoca in range(epocas):
+        ordem = ("simples", "curso") if epoca % 2 == 0 else ("curso", "simples")  # alterna quem vai primeiro
+        for nome in ordem:
+            net, otimizador = redes[nome]
+            inicio, inicio_cpu = time.perf_counter(), time.process_time()
+            if nome == "simples":
+                acuracias[nome] = epoca_pytorch_simples(net, tr, te, otimizador, nn.CrossEntropyLoss())
+            else:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    hist = utils.train_validate(net, tr, te, LOTE, otimizador, nn.CrossEntropyLoss(), 1,
+                                                device=cpu, barra=False)
+                acuracias[nome] = hist["acuracia_teste"][-1]
+            tempos[nome].append(time.perf_counter() - inicio)
+            cpu_s[nome].append(time.process_time() - inicio_cpu)
+        print(f"  época {epoca + 1}: simples {tempos['simples'][-1]:.2f} s, curso {tempos['curso'][-1]:.2f} s "
+              f"(razão {tempos['curso'][-1] / tempos['simples'][-1]:.3f}); tempo de CPU do processo: simples "
+              f"{cpu_s['simples'][-1]:.2f} s, curso {cpu_s['curso'][-1]:.2f} s", flush=True)
+    return tempos, cpu_s, acuracias
+
+
+def main_cpu(args):
+    nucleos = args.nucleos or 2
+    print(f"{datetime.date.today()}; CPU: {platform.processor() or platform.machine()}, {nucleos} threads "
+          f"(torch.set_num_threads), {os.cpu_count()} núcleos na máquina; PyTorch {torch.__version__}; "
+          f"{args.epocas} épocas de cada laço, alternadas; LeNet-5 com agrupamento (lenet5_moderna); "
+          f"dados: {'subconjunto' if args.rapido else 'completos'}", flush=True)
+    tempos, cpu_s, acuracias = comparar_na_cpu(args.root, args.epocas, nucleos)
+    media = lambda t: sum(t) / len(t)
+    print("\nsem a 1ª época (aquecimento):")
+    for rotulo, t in (("relógio", tempos), ("CPU do processo", cpu_s)):
+        curso, simples = (t["curso"][1:], t["simples"][1:]) if args.epocas > 1 else (t["curso"], t["simples"])
+        mediana = statistics.median(c / s for c, s in zip(curso, simples))
+        print(f"  {rotulo}: média por época simples {media(simples):.3f} s, curso {media(curso):.3f} s; menor "
+              f"época simples {min(simples):.3f} s, curso {min(curso):.3f} s")
+        print(f"  RAZÃO (curso / simples, {rotulo}): {mediana:.3f}x pela mediana das épocas pareadas, "
+              f"{media(curso) / media(simples):.3f}x pelas médias, {min(curso) / min(simples):.3f}x pelas "
+              "menores (meta: ≤ 1,05)")
+    print(f"acurácia final no teste: simples {acuracias['simples']:.4f}, curso {acuracias['curso']:.4f}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--epocas", type=int, default=10)
@@ -172,7 +264,13 @@ def main():
     p.add_argument("--registrar", default=None, help="arquivo Markdown onde acrescentar o resultado")
     p.add_argument("--sem-equivalencia", action="store_true",
                    help="pula a conferência dos pesos (na CPU, tests/test_utils.py já a faz, bit a bit)")
+    p.add_argument("--cpu", action="store_true",
+                   help="na CPU (2 núcleos por padrão): o laço do curso contra um laço simples de PyTorch")
     args = p.parse_args()
+    if args.cpu:
+        if args.rapido:
+            os.environ[utils.VARIAVEL_RAPIDO] = "1"
+        return main_cpu(args)
 
     if args.nucleos:
         os.sched_setaffinity(0, range(args.nucleos))

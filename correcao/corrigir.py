@@ -15,7 +15,7 @@ from pathlib import Path
 
 from correcao import caixa, entregas, planilha
 
-ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.verificacao.ESTADOS
+ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.exercicios.base.ESTADOS
 PASTA_INTERNA = ".correcao"
 TEMPORARIA = caixa.TEMPORARIA or tempfile.gettempdir()
 VERSAO = 1  # mude para refazer todos os resultados guardados

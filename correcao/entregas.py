@@ -29,9 +29,9 @@ import re
 
 import nbformat
 
-SUSPEITOS = re.compile(r"\b(verificacao|verificadores_l\d+|RESULTADOS|registrar|verificar_\w+\s*=|"
+SUSPEITOS = re.compile(r"\b(verificacao|exercicios|licao\d\.\w+\s*=|RESULTADOS|registrar|verificar_\w+\s*=|"
                        r"publish_display_data|vnd\.cursoconv|sys\.modules|__code__|__globals__|builtins|"
-                       r"ctypes|setattr\s*\(\s*(conv|verificacao))")
+                       r"ctypes|setattr\s*\(\s*(conv|base|licao\d))")
 
 
 def _id(celula):

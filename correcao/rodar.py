@@ -6,7 +6,7 @@ Lê ``PASTA_PRIVADA/entrega.ipynb`` e ``config.json``, abre o núcleo (na caixa,
 ou sem isolamento) e o dirige com o nbclient daqui de fora; grava o que viu em
 ``PASTA_PRIVADA/resultado.json``. O resultado de cada verificador chega como
 uma saída do tipo ``MIME`` da célula em que rodou (o preâmbulo embrulha
-``cursoconv.verificacao.registrar``); a correção só aceita o de cada exercício
+``cursoconv.exercicios.base.registrar``); a correção só aceita o de cada exercício
 que veio da sua célula de verificação.
 """
 import json
@@ -20,8 +20,8 @@ NUCLEO = "correcao-cursoconv"
 PREAMBULO = f"""\
 def _preparar_correcao():
     from IPython.display import publish_display_data
-    from cursoconv import verificacao
-    registrar = verificacao.registrar
+    from cursoconv.exercicios import base
+    registrar = base.registrar
 
     def registrar_e_publicar(rotulo, estado, mensagem, nome=None):
         texto = registrar(rotulo, estado, mensagem, nome)
@@ -29,7 +29,7 @@ def _preparar_correcao():
                               "text/plain": ""}})
         return texto
 
-    verificacao.registrar = registrar_e_publicar
+    base.registrar = registrar_e_publicar
 
 
 _preparar_correcao()

@@ -4,11 +4,7 @@ Cada função aparece numa lição logo depois da fórmula que ela implementa; u
 teste garante que o código mostrado nos notebooks é idêntico ao deste módulo.
 Os laços em Python deixam as contas à vista, mas são lentos: nas redes de
 verdade usamos ``torch.nn.Conv2d``, que faz o mesmo cálculo muito mais rápido.
-
-Os verificadores dos exercícios das lições 0 a 3 (``conv.verificar_...``)
-ficam em :mod:`cursoconv.verificadores_l0_l1` e :mod:`cursoconv.verificadores_l2_l3`;
-este módulo os entrega pelo
-nome, para que as lições os chamem como ``conv.verificar_...``.
+Os verificadores dos exercícios ficam em ``cursoconv/exercicios/``, um arquivo por lição.
 """
 
 import torch
@@ -20,9 +16,17 @@ from torch import nn
 # Lição 1: a operação de convolução (um canal)
 # --------------------------------------------------------------------------
 
+def exigir(condicao, mensagem):
+    """Confere uma entrada: se a condição for falsa, para com um erro que explica o que está errado."""
+    if not condicao:
+        raise ValueError(mensagem)
+
+
 def corr2d(X, K):
     """Correlação cruzada 2-D da entrada X (n_h×n_w) com o núcleo K (k_h×k_w)."""
+    exigir(X.dim() == 2 and K.dim() == 2, f"X e K devem ser matrizes; vieram {X.dim()} e {K.dim()} dimensões.")
     k_h, k_w = K.shape
+    exigir(k_h <= X.shape[0] and k_w <= X.shape[1], f"o núcleo {tuple(K.shape)} não cabe em X {tuple(X.shape)}.")
     Y = torch.zeros((X.shape[0] - k_h + 1, X.shape[1] - k_w + 1))
     for i in range(Y.shape[0]):
         for j in range(Y.shape[1]):
@@ -60,6 +64,8 @@ def corr2d_multi_in(X, K):
     X tem forma c_i × n_h × n_w e K, c_i × k_h × k_w. Faz uma correlação
     cruzada 2-D por canal e soma os c_i resultados.
     """
+    exigir(X.dim() == 3 and K.dim() == 3, f"X e K devem ter 3 dimensões; vieram {X.dim()} e {K.dim()}.")
+    exigir(len(X) == len(K), f"X tem {len(X)} canais e K tem {len(K)}: K precisa de um para cada canal de X.")
     return sum(corr2d(x, k) for x, k in zip(X, K))
 
 
@@ -74,6 +80,8 @@ def corr2d_multi_in_out(X, K):
 
 def corr2d_multi_in_out_1x1(X, K):
     """Convolução 1×1 como produto de matrizes: (c_o × c_i) @ (c_i × n_h·n_w)."""
+    exigir(X.dim() == 3, f"X deve ter 3 dimensões (canais, altura, largura); veio {tuple(X.shape)}.")
+    exigir(K.shape[1:] == (X.shape[0], 1, 1), f"K deve ter forma (c_o, {X.shape[0]}, 1, 1); veio {tuple(K.shape)}.")
     c_i, n_h, n_w = X.shape
     c_o = K.shape[0]
     X = X.reshape((c_i, n_h * n_w))
@@ -104,13 +112,18 @@ def tamanho_saida(n, k, p=0, s=1):
 
     n: entrada; k: núcleo; p: preenchimento de cada lado; s: passo.
     """
+    exigir(s >= 1 and p >= 0, f"o passo deve ser ≥ 1 e o preenchimento ≥ 0; vieram s={s} e p={p}.")
+    exigir(k <= n + 2 * p, f"o núcleo (k={k}) é maior que a entrada preenchida (n + 2p = {n + 2 * p}).")
     return (n + 2 * p - k) // s + 1
 
 
 def corr2d_passo(X, K, passo=(1, 1)):
     """Correlação cruzada 2-D com passo: a janela anda s_h linhas e s_w colunas."""
+    exigir(X.dim() == 2 and K.dim() == 2, f"X e K devem ser matrizes; vieram {X.dim()} e {K.dim()} dimensões.")
     k_h, k_w = K.shape
     s_h, s_w = passo
+    exigir(s_h >= 1 and s_w >= 1, f"o passo deve ser ≥ 1 nas duas direções; veio passo={passo}.")
+    exigir(k_h <= X.shape[0] and k_w <= X.shape[1], f"o núcleo {tuple(K.shape)} não cabe em X {tuple(X.shape)}.")
     m_h = (X.shape[0] - k_h) // s_h + 1
     m_w = (X.shape[1] - k_w) // s_w + 1
     Y = torch.zeros((m_h, m_w))
@@ -130,9 +143,10 @@ def pool2d(X, tamanho, modo="max"):
 
     modo="max" guarda o maior valor de cada janela; modo="media", a média.
     """
-    if modo not in ("max", "media"):
-        raise ValueError(f'modo deve ser "max" ou "media", e não {modo!r}.')
+    exigir(modo in ("max", "media"), f'modo deve ser "max" ou "media", e não {modo!r}.')
+    exigir(X.dim() == 2, f"X deve ser uma matriz (um canal); veio {tuple(X.shape)}.")
     k_h, k_w = tamanho
+    exigir(1 <= k_h <= X.shape[0] and 1 <= k_w <= X.shape[1], f"a janela {tamanho} não cabe em X {tuple(X.shape)}.")
     Y = torch.zeros((X.shape[0] - k_h + 1, X.shape[1] - k_w + 1))
     for i in range(Y.shape[0]):
         for j in range(Y.shape[1]):
@@ -147,11 +161,14 @@ def pool2d_passo(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
     O máximo preenche com -inf (a moldura nunca vence); a média preenche com
     zeros e divide pelo tamanho da janela inteira, como o PyTorch faz por padrão.
     """
-    if modo not in ("max", "media"):
-        raise ValueError(f'modo deve ser "max" ou "media", e não {modo!r}.')
+    exigir(modo in ("max", "media"), f'modo deve ser "max" ou "media", e não {modo!r}.')
+    exigir(X.dim() == 2, f"X deve ser uma matriz (um canal); veio {tuple(X.shape)}.")
     k_h, k_w = tamanho
     p_h, p_w = preenchimento
     s_h, s_w = tamanho if passo is None else passo
+    exigir(min(k_h, k_w, s_h, s_w) >= 1, f"a janela e o passo devem ser ≥ 1; vieram {tamanho} e {passo}.")
+    exigir(0 <= 2 * p_h <= k_h and 0 <= 2 * p_w <= k_w, f"o preenchimento deve ir de 0 à metade da janela; veio {preenchimento}.")
+    exigir(k_h <= X.shape[0] + 2 * p_h and k_w <= X.shape[1] + 2 * p_w, f"a janela {tamanho} não cabe em X preenchido.")
     moldura = float("-inf") if modo == "max" else 0.0
     X = F.pad(X, (p_w, p_w, p_h, p_h), value=moldura)
     m_h = (X.shape[0] - k_h) // s_h + 1
@@ -168,13 +185,3 @@ def pool2d_passo(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
 def pool2d_canais(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
     """Agrupamento de cada canal de X (c × n_h × n_w) em separado: c canais entram, c canais saem."""
     return torch.stack([pool2d_passo(x, tamanho, preenchimento, passo, modo) for x in X])
-
-
-def __getattr__(nome):
-    """``conv.verificar_...``: os verificadores das lições 0 a 3 (verificadores_l0_l1.py e _l2_l3.py)."""
-    if nome.startswith("verificar_"):
-        from cursoconv import verificadores_l0_l1, verificadores_l2_l3
-        for modulo in (verificadores_l0_l1, verificadores_l2_l3):
-            if hasattr(modulo, nome):
-                return getattr(modulo, nome)
-    raise AttributeError(f"o módulo cursoconv.conv não tem {nome!r}")

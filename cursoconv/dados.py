@@ -1,30 +1,34 @@
-"""Os arquivos do Fashion-MNIST: achar, conferir e, se preciso, baixar.
+"""Os arquivos do Fashion-MNIST: achar, conferir (MD5) e, se preciso, baixar.
 
-``preparar_fashion_mnist(root)`` garante os quatro arquivos descompactados e
-conferidos em ``root/FashionMNIST/raw`` (onde o torchvision os lê), sem nunca
-apagar nem reescrever arquivos que não escreveu (os ``.gz`` do usuário ficam
-onde estão). Tudo é montado numa pasta própria, ``root/.cursoconv-parcial-*``,
-e cada arquivo conferido vai para o lugar com ``os.replace`` (atômico). Uma
-trava (``fcntl.flock`` na pasta ``root``) faz um processo esperar o outro, e
-quem a tem apaga as pastas parciais de processos mortos. O download desiste
-depois de ``SEGUNDOS_SEM_PROGRESSO`` segundos sem receber nada.
+Nunca apaga nem sobrescreve um arquivo que não escreveu: tudo é montado numa pasta
+``root/.cursoconv-parcial-*`` marcada pelo arquivo ``MARCA`` (só pastas com a marca
+são limpas), e cada arquivo vai para o lugar com ``os.link`` (atômico; falha se o
+destino existir). Uma trava (``flock`` em ``root``) faz um processo esperar o outro
+por até ``ESPERA_MAXIMA_S`` s; o download desiste com menos de ``BYTES_MINIMOS``
+bytes em ``JANELA_S`` s (parado ou lento demais).
 """
 
 import contextlib
 import errno
 import gzip
 import hashlib
+import http.client
 import os
 import shutil
 import socket
 import tempfile
+import time
+import urllib.request
 import zlib
 from pathlib import Path
 
 VARIAVEL_DADOS = "FASHION_MNIST_DIR"
 RAIZ_PADRAO = os.path.join("~", ".pytorch", "datasets", "fashion-mnist")
 PREFIXO_PARCIAL = ".cursoconv-parcial-"
-SEGUNDOS_SEM_PROGRESSO = 60
+MARCA = "PASTA-TEMPORARIA-DO-CURSOCONV"  # dentro de cada pasta parcial, com o PID de quem a criou
+JANELA_S, BYTES_MINIMOS = 60, 10_000  # o download desiste com menos de 10 kB num minuto
+ESPERA_MAXIMA_S = 600  # quanto esperar outro processo que prepara os dados na mesma pasta
+MB_DESCOMPACTADOS, MB_DO_DOWNLOAD = 55, 31  # espaço que os quatro arquivos ocupam (e os .gz baixados)
 
 #: Nomes das dez classes, na ordem dos rótulos 0 a 9.
 CLASSES = ("camiseta", "calça", "pulôver", "vestido", "casaco",
@@ -43,6 +47,17 @@ SAIDAS = ("Há duas saídas: (1) conecte-se à internet e rode de novo; ou (2) d
           f"de ambiente {VARIAVEL_DADOS} com a pasta dos quatro arquivos .gz oficiais (por exemplo "
           "../shared/data/fashion-mnist, ou /usr/share/datasets/fashion-mnist do pacote Debian "
           "dataset-fashion-mnist).")
+OUTRA_PASTA = "passe root=\"~/dados-fashion-mnist\" (ou outra pasta sua) para load_data_fashion_mnist"
+#: Causa e conserto de cada erro do sistema ao gravar em ``root``.
+CAUSAS = {
+    errno.EACCES: ("sem permissão de escrita", "dê a permissão de escrita nessa pasta ou " + OUTRA_PASTA),
+    errno.EPERM: ("sem permissão de escrita", "dê a permissão de escrita nessa pasta ou " + OUTRA_PASTA),
+    errno.EROFS: ("o disco é só de leitura", OUTRA_PASTA),
+    errno.ENOTDIR: ("uma parte do caminho é um arquivo, e não uma pasta", "corrija o caminho ou " + OUTRA_PASTA),
+    errno.ELOOP: ("há um laço de links simbólicos no caminho", "corrija os links ou " + OUTRA_PASTA),
+    errno.EEXIST: ("já existe ali um arquivo que não gravei, e eu não o sobrescrevo",
+                   "mova esse arquivo para outro lugar e rode de novo, ou " + OUTRA_PASTA),
+}
 
 
 class ErroDeDados(RuntimeError):
@@ -64,149 +79,160 @@ def _sem_leitura(caminho):
         f"uma pasta sua e aponte {VARIAVEL_DADOS} para ela.")
 
 
-_MOTIVOS = {errno.EACCES: "sem permissão de escrita", errno.EPERM: "sem permissão de escrita",
-            errno.EROFS: "o disco é só de leitura", errno.ENOSPC: "o disco está cheio"}
+def _erro_do_sistema(erro, root, precisa):
+    """Um ``ErroDeDados`` que diz a causa real de ``erro`` (um ``OSError`` ao gravar) e o que fazer."""
+    if erro.errno in (errno.ENOSPC, errno.EDQUOT):
+        livre = shutil.disk_usage(next(p for p in (root, *root.parents) if p.is_dir())).free // 10**6
+        return ErroDeDados(
+            f"O disco onde fica {root} está cheio (ou a sua cota nele acabou): os dados precisam de cerca de "
+            f"{precisa} MB livres ali, e há {livre} MB. Libere espaço nesse disco (veja com df -h) ou "
+            f"{OUTRA_PASTA}, num disco com espaço, e rode de novo. Nada ficou gravado pela metade.")
+    if erro.errno == errno.EFBIG:
+        return ErroDeDados(
+            f"Não pude gravar em {root}: o limite de tamanho de arquivo deste processo (ulimit -f) é menor que "
+            "os 47 MB do maior arquivo do Fashion-MNIST. Rode ulimit -f unlimited no terminal que abre o "
+            "Python ou o Jupyter (ou peça ao administrador) e rode de novo. Nada ficou gravado pela metade.")
+    causa, conserto = CAUSAS.get(erro.errno, (f"erro {errno.errorcode.get(erro.errno, erro.errno)} do sistema",
+                                               OUTRA_PASTA))
+    return ErroDeDados(f"Não consegui gravar os dados em {erro.filename or root} ({causa}). "
+                       f"Para resolver, {conserto}.")
 
 
-def _sem_escrita(caminho, erro):
-    return ErroDeDados(
-        f"Não consegui gravar os dados em {caminho} ({_MOTIVOS.get(erro.errno, erro.strerror or erro)}). "
-        "Use uma pasta "
-        "em que você pode escrever: passe root=\"~/dados-fashion-mnist\" (ou outra pasta sua) "
-        "para load_data_fashion_mnist, ou dê a permissão de escrita nessa pasta.")
-
-
-def _verificar_pasta_bruta(pasta):
-    """Confere os quatro arquivos descompactados de ``pasta``; devolve False se faltar algum.
-
-    Um arquivo que existe e não confere é um erro: ele pode ser do usuário, e
-    por isso não é apagado aqui.
-    """
-    pasta = Path(pasta)
-    if not all((pasta / nome).is_file() for nome in MD5_DESCOMPACTADO):
-        return False
+def _conferidos(pasta):
+    """Os arquivos de ``pasta`` que já conferem; um que existe e não confere é um erro (não é apagado)."""
+    certos = set()
     for nome, md5 in MD5_DESCOMPACTADO.items():
+        if not (pasta / nome).is_file():
+            continue
         try:
-            certo = _md5(pasta / nome) == md5
+            if _md5(pasta / nome) != md5:
+                raise ErroDeDados(
+                    f"O arquivo {pasta / nome} não confere com o Fashion-MNIST oficial (está corrompido ou "
+                    "incompleto, ou é outro arquivo com o mesmo nome), e eu não apago nem sobrescrevo arquivos "
+                    f"que não gravei. Apague o arquivo {pasta / nome} (ou mova-o, se for seu) e rode de novo "
+                    "para obter os dados outra vez.")
         except PermissionError as erro:
             raise _sem_leitura(pasta / nome) from erro
-        if not certo:
-            raise ErroDeDados(
-                f"O arquivo {pasta / nome} não confere com o Fashion-MNIST oficial "
-                f"(está corrompido ou incompleto). Apague o arquivo {pasta / nome} "
-                "(ou a pasta, se ela for só dos dados) e rode de novo para obter os dados outra vez.")
-    return True
+        certos.add(nome)
+    return certos
 
 
-def _descompactar(origem, destino):
-    """Descompacta os quatro ``.gz`` de ``origem`` em ``destino``, com mensagens claras."""
+def _descompactar(origem, destino, de_novo):
+    """Descompacta e confere os quatro ``.gz`` de ``origem`` em ``destino``."""
     for nome in MD5_DESCOMPACTADO:
         arquivo = Path(origem) / f"{nome}.gz"
         if not arquivo.is_file():
             raise ErroDeDados(
-                f"Falta o arquivo {arquivo}. A pasta indicada precisa ter os quatro "
-                "arquivos .gz oficiais do Fashion-MNIST: "
-                + ", ".join(f"{n}.gz" for n in MD5_DESCOMPACTADO) + ".")
+                f"Falta o arquivo {arquivo}. A pasta indicada precisa ter os quatro arquivos .gz oficiais "
+                "do Fashion-MNIST: " + ", ".join(f"{n}.gz" for n in MD5_DESCOMPACTADO) + ".")
         try:
-            with gzip.open(arquivo, "rb") as ent, open(Path(destino) / nome, "wb") as sai:
+            with gzip.open(arquivo, "rb") as ent, open(destino / nome, "wb") as sai:
                 shutil.copyfileobj(ent, sai)
         except PermissionError as erro:
             raise _sem_leitura(arquivo) from erro
         except (OSError, EOFError, zlib.error) as erro:
-            raise ErroDeDados(
-                f"O arquivo {arquivo} está corrompido ou truncado ({erro}). "
-                "Copie-o de novo a partir da fonte oficial ou do pacote Debian "
-                "dataset-fashion-mnist.") from erro
-        if _md5(Path(destino) / nome) != MD5_DESCOMPACTADO[nome]:
-            raise ErroDeDados(
-                f"O conteúdo de {arquivo} não é o do Fashion-MNIST oficial. "
-                "Copie-o de novo a partir da fonte oficial ou do pacote Debian "
-                "dataset-fashion-mnist.")
+            if isinstance(erro, OSError) and erro.errno is not None:
+                raise  # disco cheio, limite de tamanho...: não é culpa do arquivo
+            raise ErroDeDados(f"O arquivo {arquivo} está corrompido ou truncado ({erro}). {de_novo}") from erro
+        if _md5(destino / nome) != MD5_DESCOMPACTADO[nome]:
+            raise ErroDeDados(f"O conteúdo de {arquivo} não é o do Fashion-MNIST oficial. {de_novo}")
 
 
-def _baixar(destino):
-    """Baixa os arquivos com o torchvision para ``destino/FashionMNIST/raw`` (usado no Colab).
+def _falha_de_rede(motivo):
+    return ErroDeDados(f"Não encontrei o Fashion-MNIST e o download falhou ({motivo}). " + SAIDAS)
 
-    O torchvision não tem limite de tempo; durante o download, os soquetes
-    novos ganham um (``socket.setdefaulttimeout``): ``SEGUNDOS_SEM_PROGRESSO``
-    segundos sem receber nada interrompem a leitura.
-    """
-    import torchvision
-    anterior = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(SEGUNDOS_SEM_PROGRESSO)
+
+def _segundos(s):
+    return f"{s:g}".replace(".", ",")
+
+
+def _blocos(url):
+    """Os blocos que chegam de ``url``; uma falha da rede vira ``ErroDeDados`` (os erros do disco, não)."""
     try:
-        torchvision.datasets.FashionMNIST(destino, train=True, download=True)
-        torchvision.datasets.FashionMNIST(destino, train=False, download=True)
-    except Exception as erro:  # rede ausente, servidor mudo, disco cheio...
-        parado = isinstance(erro, TimeoutError) or "timed out" in str(erro).lower()
-        segundos = f"{SEGUNDOS_SEM_PROGRESSO:g}".replace(".", ",")
-        motivo = (f"o servidor ficou {segundos} s sem mandar nada, e desisti"
-                  if parado else f"{type(erro).__name__}: {erro}")
-        raise ErroDeDados(f"Não encontrei o Fashion-MNIST e o download falhou ({motivo}). "
-                          + SAIDAS) from erro
-    finally:
-        socket.setdefaulttimeout(anterior)
+        with urllib.request.urlopen(url, timeout=JANELA_S) as resposta:
+            while bloco := resposta.read1(1 << 16):
+                yield bloco
+            if resposta.length:
+                raise ConnectionError(f"a conexão caiu com {resposta.length} bytes ainda por chegar")
+    except (OSError, http.client.HTTPException) as erro:
+        parado = isinstance(erro, socket.timeout) or "timed out" in str(erro)
+        raise _falha_de_rede(f"o servidor ficou {_segundos(JANELA_S)} s sem mandar nada, e desisti" if parado
+                             else f"{url}: {type(erro).__name__}: {erro}") from erro
+
+
+def _baixar(pasta):
+    """Baixa os quatro ``.gz`` oficiais para ``pasta``, do espelho que o torchvision conhece."""
+    import torchvision
+    for nome in MD5_DESCOMPACTADO:
+        url = f"{torchvision.datasets.FashionMNIST.mirrors[0]}{nome}.gz"
+        with open(pasta / f"{nome}.gz", "wb") as arquivo:
+            inicio, recebidos = time.monotonic(), 0
+            for bloco in _blocos(url):
+                arquivo.write(bloco)  # um erro aqui (disco cheio) sobe como OSError, não como falha da rede
+                recebidos += len(bloco)
+                if time.monotonic() - inicio >= JANELA_S:
+                    if recebidos < BYTES_MINIMOS:
+                        raise _falha_de_rede(f"chegaram só {recebidos} bytes de {url} em {_segundos(JANELA_S)} "
+                                             f"s, e desisti: o mínimo é {BYTES_MINIMOS} bytes a cada "
+                                             f"{_segundos(JANELA_S)} s")
+                    inicio, recebidos = time.monotonic(), 0
 
 
 @contextlib.contextmanager
 def _trava(root):
-    """Trava exclusiva sobre a pasta ``root``, entre processos (nada a fazer sem ``fcntl``)."""
+    """Trava exclusiva sobre ``root``, entre processos; devolve se travou (nada a fazer sem ``fcntl``)."""
     try:
         import fcntl
-    except ImportError:  # Windows: sem trava; os.replace ainda deixa cada arquivo inteiro
-        yield
+    except ImportError:  # Windows: sem trava; os.link ainda deixa cada arquivo inteiro
+        yield False
         return
     fd = os.open(root, os.O_RDONLY)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("Outro processo está preparando o Fashion-MNIST nesta pasta; esperando ele terminar...",
-                  flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:  # sistema de arquivos sem flock (alguns discos de rede): segue sem trava
-            pass
-        yield
+        limite, travou, avisar = time.monotonic() + ESPERA_MAXIMA_S, False, True
+        while not travou:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                travou = True
+            except BlockingIOError:
+                if time.monotonic() > limite:
+                    pids = []  # a marca da pasta parcial do outro processo tem o PID dele
+                    for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"):
+                        with contextlib.suppress(OSError):
+                            pids.append(marca.read_text().strip())
+                    pids = ", ".join(pids)
+                    raise ErroDeDados(
+                        f"Outro processo{f' (PID {pids})' if pids else ''} está preparando o Fashion-MNIST em "
+                        f"{root} e não terminou em {_segundos(ESPERA_MAXIMA_S)} s (ele pode estar baixando devagar ou "
+                        "parado). Espere ele terminar e rode de novo; se nenhum outro notebook ou programa "
+                        f"usa essa pasta, reinicie os núcleos dos outros notebooks, ou {OUTRA_PASTA}.") from None
+                if avisar:
+                    print("Outro processo está preparando o Fashion-MNIST nesta pasta; esperando ele terminar "
+                          f"(até {_segundos(ESPERA_MAXIMA_S)} s)...", flush=True)
+                    avisar = False
+                time.sleep(0.2)
+            except OSError:  # sistema de arquivos sem flock (alguns discos de rede): segue sem trava
+                break
+        yield travou
     finally:
         os.close(fd)  # fecha e solta a trava
 
 
-def _limpar_parciais(root):
-    """Apaga as pastas parciais deste módulo que processos mortos deixaram (chamar com a trava)."""
-    for velha in Path(root).glob(PREFIXO_PARCIAL + "*"):
-        shutil.rmtree(velha, ignore_errors=True)
-    # As versões antigas deste módulo usavam ".parcial-*" com só uma pasta FashionMNIST dentro.
-    for velha in Path(root).glob(".parcial-*"):
-        if velha.is_dir() and [p.name for p in velha.iterdir()] in ([], ["FashionMNIST"]):
-            shutil.rmtree(velha, ignore_errors=True)
-
-
 def _mover(origem, destino):
-    """Move ``origem`` para ``destino`` de forma atômica, mesmo se ``destino`` estiver noutro disco."""
+    """Põe ``origem`` em ``destino`` sem nunca sobrescrever, mesmo se ``destino`` estiver noutro disco."""
     try:
-        os.replace(origem, destino)
+        return os.link(origem, destino)  # atômico; FileExistsError se destino já existir
     except OSError as erro:
-        if erro.errno != errno.EXDEV:
+        if erro.errno not in (errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP):
             raise
-        # raw/ é um link para outro sistema de arquivos: copia ao lado e renomeia lá.
-        provisorio = destino.with_name(f"{PREFIXO_PARCIAL}{destino.name}-{os.getpid()}")
-        try:
-            shutil.copyfile(origem, provisorio)
-            os.replace(provisorio, destino)
-        finally:
-            provisorio.unlink(missing_ok=True)
-
-
-def _pasta_da_variavel():
-    local = os.environ.get(VARIAVEL_DADOS)
-    if not local:
-        return None
-    pasta = Path(os.path.expanduser(local))
-    if not pasta.is_dir():
-        raise ErroDeDados(
-            f"A variável {VARIAVEL_DADOS} aponta para {local}, que não é uma pasta. "
-            "Corrija-a para a pasta com os quatro arquivos .gz do Fashion-MNIST.")
-    return pasta
+    # raw/ é um link para outro disco, ou o disco não tem links: copia ao lado e renomeia lá.
+    provisorio = destino.with_name(f"{PREFIXO_PARCIAL}{destino.name}-{os.getpid()}")
+    try:
+        shutil.copyfile(origem, provisorio)
+        if os.path.lexists(destino):
+            raise FileExistsError(errno.EEXIST, "já existe", str(destino))
+        os.replace(provisorio, destino)
+    finally:
+        provisorio.unlink(missing_ok=True)
 
 
 def conferir_root(root):
@@ -221,38 +247,50 @@ def preparar_fashion_mnist(root=RAIZ_PADRAO):
     """Garante os arquivos verificados em ``root/FashionMNIST/raw`` e diz de onde vieram.
 
     Procura, nesta ordem: (1) em ``root``; (2) na pasta da variável
-    ``FASHION_MNIST_DIR``; (3) na internet, pelo torchvision. Veja no começo
-    deste módulo como ele protege os arquivos do usuário e o trabalho feito.
+    ``FASHION_MNIST_DIR``; (3) na internet. Veja no começo deste módulo como
+    ele protege os arquivos do usuário e o trabalho feito.
 
     Devolve ``"raiz"``, ``"cópia local"`` ou ``"download"``.
     """
     root = conferir_root(root)
     bruta = root / "FashionMNIST" / "raw"
-    if _verificar_pasta_bruta(bruta):
+    if len(_conferidos(bruta)) == len(MD5_DESCOMPACTADO):
         return "raiz"
-    local = _pasta_da_variavel()
+    local = os.environ.get(VARIAVEL_DADOS) and Path(os.path.expanduser(os.environ[VARIAVEL_DADOS]))
+    if local and not local.is_dir():
+        raise ErroDeDados(f"A variável {VARIAVEL_DADOS} aponta para {os.environ[VARIAVEL_DADOS]}, que não é uma "
+                          "pasta. Corrija-a para a pasta com os quatro arquivos .gz do Fashion-MNIST.")
+    fonte = "cópia local" if local else "download"
+    if os.path.lexists(root) and not root.is_dir():
+        raise ErroDeDados(f"root={root} " + (f"é um link simbólico que não leva a uma pasta (aponta para "
+                          f"{os.readlink(root)}: um laço de links ou um destino que não existe)" if root.is_symlink()
+                          else "é um arquivo, e não uma pasta (o arquivo não foi tocado)")
+                          + f". root deve ser uma pasta (que é criada se não existir): {OUTRA_PASTA}.")
     try:
         root.mkdir(parents=True, exist_ok=True)
-        with _trava(root):
-            if _verificar_pasta_bruta(bruta):  # outro processo terminou enquanto esperávamos
+        with _trava(root) as travou:
+            prontos = _conferidos(bruta)  # outro processo pode ter terminado enquanto esperávamos
+            if len(prontos) == len(MD5_DESCOMPACTADO):
                 return "raiz"
-            _limpar_parciais(root)
+            if travou:  # apaga as pastas parciais que este módulo marcou e processos mortos deixaram
+                for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"):
+                    shutil.rmtree(marca.parent, ignore_errors=True)
             with tempfile.TemporaryDirectory(dir=root, prefix=PREFIXO_PARCIAL) as tmp:
-                nova = Path(tmp) / "FashionMNIST" / "raw"
-                nova.mkdir(parents=True)
-                if local is not None:
-                    _descompactar(local, nova)
-                    fonte = "cópia local"
-                else:
-                    _baixar(tmp)
-                    if not _verificar_pasta_bruta(nova):
-                        raise ErroDeDados("O download terminou sem os quatro arquivos esperados. Rode de novo.")
-                    fonte = "download"
+                Path(tmp, MARCA).write_text(f"{os.getpid()}\n")
+                nova = Path(tmp, "raw")
+                nova.mkdir()
+                if not local:
+                    local = Path(tmp, "gz")
+                    local.mkdir()
+                    _baixar(local)
+                _descompactar(local, nova, "Copie-o de novo a partir da fonte oficial ou do pacote Debian "
+                              "dataset-fashion-mnist." if fonte == "cópia local" else "Rode de novo para baixá-lo.")
                 bruta.mkdir(parents=True, exist_ok=True)
-                for nome in MD5_DESCOMPACTADO:
+                for nome in MD5_DESCOMPACTADO.keys() - prontos:
                     _mover(nova / nome, bruta / nome)
     except ErroDeDados:
         raise
-    except OSError as erro:  # sem permissão de escrita, disco cheio, link quebrado...
-        raise _sem_escrita(erro.filename or root, erro) from erro
+    except OSError as erro:  # disco cheio, sem permissão de escrita, link quebrado...
+        precisa = MB_DESCOMPACTADOS + (MB_DO_DOWNLOAD if fonte == "download" else 0)
+        raise _erro_do_sistema(erro, root, precisa) from erro
     return fonte

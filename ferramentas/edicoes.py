@@ -80,7 +80,7 @@ class Contexto:
             for texto in textos:
                 for m in re.finditer(r"^\((?P<rotulo>[\w-]+)\)=\s*\n#+\s*(?P<titulo>.+)$", texto, re.M):
                     alvos[m["rotulo"]] = (pagina, m["titulo"].strip())
-                for d in myst._diretivas(texto):
+                for d in myst.diretivas(texto):
                     rotulo = d.opcoes.get("name") or (d.opcoes.get("label") if d.nome != "exercise" else None)
                     if rotulo:
                         alvos.setdefault(rotulo, (pagina, d.arg or rotulo))
@@ -289,7 +289,7 @@ class _Respostas:
         self.ctx, self.pendentes, self.escritos, self.varios, self.ultimo = ctx, [], [], False, None
 
     def enunciados(self, fonte):
-        rotulos = [d.opcoes.get("label", "") for d in myst._diretivas(fonte) if d.nome == "exercise"]
+        rotulos = [d.opcoes.get("label", "") for d in myst.diretivas(fonte) if d.nome == "exercise"]
         exercicios = [self.ctx.exercicios[r] for r in rotulos if r in self.ctx.exercicios]
         if exercicios:
             self.pendentes = [e for e in exercicios if e.automatico]

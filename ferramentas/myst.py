@@ -105,11 +105,11 @@ class Exercicio:
     verificadores: list = field(default_factory=list)
 
 
-def _diretivas(texto):
+def diretivas(texto):
     for b in blocos(texto):
         if isinstance(b, Diretiva):
             yield b
-            yield from _diretivas(b.corpo)
+            yield from diretivas(b.corpo)
 
 
 def rotulos_com_verificador():
@@ -119,7 +119,7 @@ def rotulos_com_verificador():
     Devolve rótulo → nomes das funções verificadoras (para achar a célula que as chama).
     """
     achados = {}
-    fontes = [p.read_text(encoding="utf-8") for p in sorted((repositorio.RAIZ / "cursoconv").glob("*.py"))]
+    fontes = [p.read_text(encoding="utf-8") for p in sorted((repositorio.RAIZ / "cursoconv").rglob("*.py"))]
     for licao in repositorio.licoes():
         nb = repositorio.ler_licao(licao)
         fontes += [c.source for c in nb.cells if c.cell_type == "code"]
@@ -142,7 +142,7 @@ def exercicios():
         for celula in nb.cells:
             if celula.cell_type != "markdown":
                 continue
-            for d in _diretivas(celula.source):
+            for d in diretivas(celula.source):
                 if d.nome == "exercise":
                     rotulo = d.opcoes.get("label", "")
                     numero = None if "nonumber" in d.opcoes else (n := n + 1)

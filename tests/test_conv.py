@@ -162,3 +162,72 @@ def test_corr2d_passo_igual_ao_pytorch(semente):
 def test_exemplo_do_passo_3_2():
     X = F.pad(torch.arange(9.0).reshape(3, 3), (1, 1, 1, 1))
     assert conv.corr2d_passo(X, torch.arange(4.0).reshape(2, 2), (3, 2)).tolist() == [[0.0, 8.0], [6.0, 8.0]]
+
+
+# ---------------------------------------------------------------- entradas erradas: erro claro, em português
+
+def test_corr2d_multi_in_recusa_canais_diferentes():
+    """Antes, zip descartava o 3º canal de X em silêncio e devolvia um resultado."""
+    X, K = torch.ones((3, 4, 4)), torch.ones((2, 2, 2))
+    with pytest.raises(ValueError, match="X tem 3 canais e K tem 2"):
+        conv.corr2d_multi_in(X, K)
+    with pytest.raises(RuntimeError):  # o PyTorch também recusa
+        F.conv2d(X.unsqueeze(0), K.unsqueeze(0))
+    with pytest.raises(ValueError, match="X tem 3 canais e K tem 2"):
+        conv.corr2d_multi_in_out(X, K.unsqueeze(0))
+
+
+def test_pool2d_passo_recusa_preenchimento_do_tamanho_da_janela():
+    """Antes, devolvia -inf (janelas só de moldura) onde o PyTorch recusa."""
+    X = torch.arange(16.0).reshape(4, 4)
+    with pytest.raises(ValueError, match="preenchimento deve ir de 0 à metade da janela"):
+        conv.pool2d_passo(X, (2, 2), (2, 2))
+    with pytest.raises(RuntimeError, match="pad should be"):
+        F.max_pool2d(X.reshape(1, 1, 4, 4), 2, 2, 2)
+
+
+@pytest.mark.parametrize("chamada, trecho", [
+    (lambda: conv.corr2d(torch.ones(5), torch.ones((2, 2))), "devem ser matrizes"),  # antes: IndexError
+    (lambda: conv.corr2d(torch.ones((2, 2)), torch.ones((3, 3))), "não cabe em X"),  # antes: RuntimeError em inglês
+    (lambda: conv.corr2d(torch.ones((3, 3)), torch.ones((3, 4))), "não cabe em X"),  # antes: saída vazia, calada
+    (lambda: conv.corr2d_passo(torch.ones((4, 4)), torch.ones((2, 2)), (0, 1)), "passo deve ser ≥ 1"),  # ZeroDivisionError
+    (lambda: conv.corr2d_passo(torch.ones((2, 4)), torch.ones((3, 2)), (1, 1)), "não cabe em X"),
+    (lambda: conv.corr2d_multi_in(torch.ones((4, 4)), torch.ones((2, 2))), "3 dimensões"),
+    (lambda: conv.corr2d_multi_in_out_1x1(torch.ones((2, 4, 4)), torch.ones((3, 2, 3, 3))), "forma \\(c_o, 2, 1, 1\\)"),
+    (lambda: conv.tamanho_saida(8, 3, 0, 0), "passo deve ser ≥ 1"),  # antes: ZeroDivisionError
+    (lambda: conv.tamanho_saida(4, 9), "maior que a entrada preenchida"),  # antes: -4, calado
+    (lambda: conv.pool2d(torch.ones((3, 3)), (4, 2)), "não cabe em X"),  # antes: RuntimeError em inglês
+    (lambda: conv.pool2d_passo(torch.ones((4, 4)), (2, 2), passo=(0, 1)), "devem ser ≥ 1"),  # ZeroDivisionError
+    (lambda: conv.pool2d_passo(torch.ones((4, 4)), (2, 2), (-1, 0)), "de 0 à metade"),
+    (lambda: conv.pool2d_passo(torch.ones((1, 4)), (4, 2), (1, 0)), "não cabe em X preenchido"),
+    (lambda: conv.pool2d_canais(torch.ones((4, 4)), (2, 2)), "uma matriz \\(um canal\\)"),
+    (lambda: conv.pool2d(torch.ones((4, 4)), (2, 2), "soma"), 'modo deve ser "max" ou "media"'),
+])
+def test_entradas_erradas_dao_erro_claro(chamada, trecho):
+    with pytest.raises(ValueError, match=trecho):
+        chamada()
+
+
+def test_pool2d_passo_recusa_exatamente_o_que_o_pytorch_recusa():
+    g = torch.Generator().manual_seed(11)
+    recusas = 0
+    for _ in range(300):
+        k = tuple(int(v) for v in torch.randint(1, 5, (2,), generator=g))
+        p = tuple(int(v) for v in torch.randint(0, 4, (2,), generator=g))
+        s = tuple(int(v) for v in torch.randint(1, 4, (2,), generator=g))
+        n = tuple(int(v) for v in torch.randint(1, 7, (2,), generator=g))
+        X = torch.randn(n, generator=g)
+        try:
+            F.max_pool2d(X.reshape(1, 1, *n), k, s, p)
+            pytorch_recusa = False
+        except RuntimeError:
+            pytorch_recusa = True
+        for modo in ("max", "media"):
+            try:
+                conv.pool2d_passo(X, k, p, s, modo)
+                nos_recusamos = False
+            except ValueError:
+                nos_recusamos = True
+            assert nos_recusamos == pytorch_recusa, (n, k, p, s, modo)
+        recusas += pytorch_recusa
+    assert 50 < recusas < 250  # o sorteio cobre os dois lados

@@ -9,7 +9,6 @@ iguais. Tudo com limites de tempo (o teste todo leva uns 2 minutos).
 """
 import csv
 import hashlib
-import importlib.util
 import io
 import os
 import re
@@ -60,8 +59,8 @@ GLOBAL_ERRADA = "def media_global(X):\n    return X.sum(dim=(2, 3))"
 HOSTIS = {
     "reescreve-modulo": f'''\
 import cursoconv, pathlib
-for alvo in [pathlib.Path(cursoconv.__file__).with_name("verificacao.py"),
-             pathlib.Path({str(RAIZ / "cursoconv" / "verificacao.py")!r})]:
+for alvo in [pathlib.Path(cursoconv.__file__).parent / "exercicios" / "base.py",
+             pathlib.Path({str(RAIZ / "cursoconv" / "exercicios" / "base.py")!r})]:
     try:
         alvo.write_text("ESTADOS = ()\\n")
         print("reescrevi", alvo)
@@ -317,7 +316,7 @@ def test_honestos_corretos_e_os_outros_nao(turma):
     print(f"correção de {len(linhas)} entregas com -j 2: {turma['duracao']:.0f} s")
 
 
-DETECTOR = importlib.util.find_spec("cursoconv.exercicios") is not None
+DETECTOR = (RAIZ / "cursoconv" / "exercicios" / "base.py").is_file()
 
 
 @pytest.mark.xfail(not DETECTOR, strict=True,
@@ -425,7 +424,7 @@ def test_restaurar_celulas_do_curso():
     assert any("verificar_media_global" in f for f in fontes)
     assert [c.source for c in extras] == ["def ajuda():\n    return 1"]
     assert fontes.index("def ajuda():\n    return 1") == 5
-    resposta(nb, "ex-l4-pilha", "from cursoconv import verificacao\nverificacao.RESULTADOS.clear()")
+    resposta(nb, "ex-l4-pilha", "from cursoconv.exercicios import base\nbase.RESULTADOS.clear()")
     assert entregas.suspeitas(entregas.restaurar(curso, nb)[0])
 
 

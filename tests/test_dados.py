@@ -3,9 +3,7 @@ import errno
 import gzip
 import multiprocessing
 import os
-import socket
 from pathlib import Path
-from urllib.error import URLError
 
 import numpy as np
 import pytest
@@ -53,58 +51,10 @@ def test_raiz_vem_antes_da_copia_local(tmp_path, copia_sintetica, monkeypatch, m
 
 
 def test_copia_local_vem_antes_do_download(tmp_path, copia_sintetica, monkeypatch, modo_completo):
-    monkeypatch.setattr(torchvision.datasets.FashionMNIST, "download", download_proibido)
+    monkeypatch.setattr(dados, "_baixar", download_proibido)
     monkeypatch.setenv(dados.VARIAVEL_DADOS, str(copia_sintetica))
     train_iter, test_iter = utils.load_data_fashion_mnist(100, root=tmp_path)
     assert len(train_iter.dataset) == 3000 and len(test_iter.dataset) == 1000
-
-
-def test_download_quando_nao_ha_copia(tmp_path, copia_sintetica, monkeypatch, modo_completo):
-    def download_falso(self):  # faz o que o torchvision faz: .gz e descompactados em raw/
-        os.makedirs(self.raw_folder, exist_ok=True)
-        for nome in dados.MD5_DESCOMPACTADO:
-            conteudo = gzip.decompress((copia_sintetica / f"{nome}.gz").read_bytes())
-            Path(self.raw_folder, nome).write_bytes(conteudo)
-            Path(self.raw_folder, f"{nome}.gz").write_bytes(b"x")
-    monkeypatch.setattr(torchvision.datasets.FashionMNIST, "download", download_falso)
-    assert utils.preparar_fashion_mnist(tmp_path) == "download"
-    assert not list((tmp_path / "FashionMNIST" / "raw").glob("*.gz"))
-    assert not list(tmp_path.glob(".*parcial-*"))
-
-
-def test_sem_rede_e_sem_copia_erro_claro_e_nada_pela_metade(tmp_path, monkeypatch, modo_completo):
-    def download_interrompido(self):  # grava parte de um arquivo e então a rede cai
-        os.makedirs(self.raw_folder, exist_ok=True)
-        Path(self.raw_folder, "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b pela metade")
-        raise URLError("sem rede")
-    monkeypatch.setattr(torchvision.datasets.FashionMNIST, "download", download_interrompido)
-    with pytest.raises(utils.ErroDeDados) as erro:
-        utils.load_data_fashion_mnist(128, root=tmp_path)
-    mensagem = str(erro.value)
-    assert "internet" in mensagem and dados.VARIAVEL_DADOS in mensagem and "dataset-fashion-mnist" in mensagem
-    assert isinstance(erro.value.__cause__, URLError)
-    assert sem_sobras(tmp_path)
-
-
-@pytest.fixture
-def servidor_mudo():
-    """Um servidor em 127.0.0.1 que aceita a conexão (pela fila do sistema) e nunca responde."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    yield f"http://127.0.0.1:{srv.getsockname()[1]}/"
-    srv.close()
-
-
-def test_download_parado_tem_limite_de_tempo(tmp_path, servidor_mudo, monkeypatch, modo_completo):
-    monkeypatch.setattr(torchvision.datasets.FashionMNIST, "mirrors", [servidor_mudo])
-    monkeypatch.setattr(dados, "SEGUNDOS_SEM_PROGRESSO", 0.2)
-    with pytest.raises(utils.ErroDeDados) as erro:
-        utils.preparar_fashion_mnist(tmp_path)
-    mensagem = str(erro.value)
-    assert "0,2 s sem mandar nada" in mensagem and dados.VARIAVEL_DADOS in mensagem and "internet" in mensagem
-    assert sem_sobras(tmp_path)
-    assert socket.getdefaulttimeout() is None  # o limite vale só durante o download
 
 
 def test_variavel_apontando_para_pasta_inexistente(tmp_path, monkeypatch, modo_completo):
@@ -159,15 +109,21 @@ def test_mover_para_outro_disco_copia_e_renomeia(tmp_path, monkeypatch):
     replace = os.replace
     chamadas = []
 
-    def replace_entre_discos(a, b):  # o primeiro os.replace cruza discos, como raw/ num link
+    def link_entre_discos(a, b):  # os.link cruza discos, como raw/ num link simbólico
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    def replace_anotado(a, b):
         chamadas.append((a, b))
-        if len(chamadas) == 1:
-            raise OSError(errno.EXDEV, "Invalid cross-device link")
         replace(a, b)
-    monkeypatch.setattr(dados.os, "replace", replace_entre_discos)
+    monkeypatch.setattr(dados.os, "link", link_entre_discos)
+    monkeypatch.setattr(dados.os, "replace", replace_anotado)
     dados._mover(origem, destino)
     assert destino.read_bytes() == b"dados" and sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
-    assert Path(chamadas[1][0]).parent == destino.parent  # renomeado ao lado do destino
+    assert Path(chamadas[0][0]).parent == destino.parent  # renomeado ao lado do destino
+    origem.write_bytes(b"outros dados")
+    with pytest.raises(FileExistsError):  # nem pela cópia ele sobrescreve o destino
+        dados._mover(origem, destino)
+    assert destino.read_bytes() == b"dados" and sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 
 def _preparar_em(root, barreira, fila):
@@ -193,16 +149,19 @@ def test_varios_processos_ao_mesmo_tempo(tmp_path, copia_sintetica, monkeypatch,
 
 
 def test_limpa_as_proprias_pastas_parciais_velhas(tmp_path, copia_sintetica, monkeypatch, modo_completo):
+    """As pastas que o módulo marcou (arquivo MARCA) somem; as outras, mesmo com o mesmo nome, ficam."""
     raiz = tmp_path / "raiz"
-    for velha in (".cursoconv-parcial-morto/FashionMNIST/raw", ".parcial-antigo/FashionMNIST/raw"):
-        (raiz / velha).mkdir(parents=True)
-        (raiz / velha / "train-images-idx3-ubyte").write_bytes(b"pela metade")
-    (raiz / ".parcial-do-usuario").mkdir()
-    (raiz / ".parcial-do-usuario" / "notas.txt").write_text("meu")
+    for velha in (".cursoconv-parcial-morto1", ".cursoconv-parcial-morto2"):
+        (raiz / velha / "raw").mkdir(parents=True)
+        (raiz / velha / "raw" / "train-images-idx3-ubyte").write_bytes(b"pela metade")
+        (raiz / velha / dados.MARCA).write_text("12345\n")
+    (raiz / ".cursoconv-parcial-do-usuario").mkdir()
+    (raiz / ".cursoconv-parcial-do-usuario" / "notas.txt").write_text("meu")
     monkeypatch.setenv(dados.VARIAVEL_DADOS, str(copia_sintetica))
     utils.preparar_fashion_mnist(raiz)
     restantes = sorted(p.name for p in raiz.iterdir())
-    assert restantes == [".parcial-do-usuario", "FashionMNIST"]
+    assert restantes == [".cursoconv-parcial-do-usuario", "FashionMNIST"]
+    assert (raiz / ".cursoconv-parcial-do-usuario" / "notas.txt").read_text() == "meu"
 
 
 # ---------------------------------------------------------------- erros de uso e de arquivo
@@ -290,7 +249,7 @@ def test_dados_reais_conferem(tmp_path, monkeypatch, modo_completo):
 
 def test_modo_rapido_usa_o_subconjunto_equilibrado(monkeypatch):
     monkeypatch.setenv(ambiente.VARIAVEL_RAPIDO, "1")
-    monkeypatch.setattr(carregadores, "_ler_completo", download_proibido)
+    monkeypatch.setattr(carregadores, "ler_completo", download_proibido)
     train_iter, test_iter = utils.load_data_fashion_mnist(256, resize=32)
     assert torch.bincount(train_iter.dataset.tensors[1]).tolist() == [300] * 10
     assert torch.bincount(test_iter.dataset.tensors[1]).tolist() == [100] * 10
@@ -328,7 +287,7 @@ def test_redimensionar_em_blocos_da_o_mesmo_que_tudo_de_uma_vez(monkeypatch):
 
 
 def test_resize_grande_demais_e_recusado_com_a_estimativa(tmp_path, monkeypatch, modo_completo):
-    monkeypatch.setattr(carregadores, "_ler_completo", download_proibido)
+    monkeypatch.setattr(carregadores, "ler_completo", download_proibido)
     with pytest.raises(MemoryError) as erro:
         utils.load_data_fashion_mnist(128, resize=224, root=tmp_path)
     assert "13,1 GiB" in str(erro.value) and "70.000" in str(erro.value) and "resize=32" in str(erro.value)

@@ -1,10 +1,10 @@
-"""Verificadores dos exercícios das lições 0 a 3 (cursoconv.conv).
+"""Verificadores dos exercícios das lições 0 a 3 (cursoconv/exercicios/licao0.py a licao3.py).
 
 Para cada verificador: a resposta certa dá "correto"; a errada, "errado"; a em
 branco, "sem resposta"; a malformada (tipo ou forma), uma mensagem sem
 traceback; a função que levanta, "erro"; a sem return, a mensagem do return; e
 a que só chama a referência do curso ou o PyTorch, quando o exercício pede
-código próprio, é reprovada. O estado vem de ``verificacao.RESULTADOS``.
+código próprio, é reprovada. O estado vem de ``base.RESULTADOS``.
 """
 import math
 
@@ -13,7 +13,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cursoconv import conv, verificacao
+from types import SimpleNamespace
+
+from cursoconv import conv
+from cursoconv.exercicios import base, licao0, licao1, licao2, licao3
+
+#: Todos os verificadores das lições 0 a 3 pelo nome: v.verificar_lotes etc.
+v = SimpleNamespace(**{nome: getattr(m, nome) for m in (licao0, licao1, licao2, licao3)
+                       for nome in dir(m) if nome.startswith("verificar_")})
 
 
 # ---------------------------------------------------------------- respostas certas
@@ -65,6 +72,16 @@ def campo_receptivo(camadas):
     return lado
 
 
+def conv2d_com_outro_nome(X, K):
+    from torch.nn.functional import conv2d as correlacao  # um apelido não engana o vigia
+    return correlacao(X[None, None], K[None, None])[0, 0]
+
+
+def conv2d_pelo_aten(X, K):
+    return torch.ops.aten.convolution.default(X[None, None], K[None, None], None, [1, 1], [0, 0], [1, 1],
+                                              False, [0, 0], 1)[0, 0]
+
+
 def levanta(*args):
     raise ValueError("ops")
 
@@ -86,142 +103,151 @@ PREWITT = torch.tensor([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])
 
 CASOS = [
     # lição 0
-    (conv.verificar_lotes, "certa", (lotes_por_epoca,), CERTO, ""),
-    (conv.verificar_lotes, "errada", (lambda n, b: (n // b, b),), ERRADO, "último lote"),
-    (conv.verificar_lotes, "branco", (None,), BRANCO, ""),
-    (conv.verificar_lotes, "branco", (nao_feita,), BRANCO, ""),
-    (conv.verificar_lotes, "malformada", (lambda n, b: n // b,), ERRADO, "dois números"),
-    (conv.verificar_lotes, "malformada", (lambda n, b: ("600", "0"),), ERRADO, "inteiro"),
-    (conv.verificar_lotes, "levanta", (levanta,), ERRO, "ValueError: ops"),
-    (conv.verificar_lotes, "sem return", (sem_return,), ERRADO, "return"),
-    (conv.verificar_media_por_classe, "certa", (media_por_classe,), CERTO, ""),
-    (conv.verificar_media_por_classe, "errada", (lambda X, y: X.mean().expand(10),), ERRADO, "X[y == c]"),
-    (conv.verificar_media_por_classe, "errada", (lambda X, y: media_por_classe(X, y).flip(0),), ERRADO,
+    (v.verificar_lotes, "certa", (lotes_por_epoca,), CERTO, ""),
+    (v.verificar_lotes, "errada", (lambda n, b: (n // b, b),), ERRADO, "último lote"),
+    (v.verificar_lotes, "branco", (None,), BRANCO, ""),
+    (v.verificar_lotes, "branco", (nao_feita,), BRANCO, ""),
+    (v.verificar_lotes, "malformada", (lambda n, b: n // b,), ERRADO, "dois números"),
+    (v.verificar_lotes, "malformada", (lambda n, b: ("600", "0"),), ERRADO, "inteiro"),
+    (v.verificar_lotes, "levanta", (levanta,), ERRO, "ValueError: ops"),
+    (v.verificar_lotes, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_media_por_classe, "certa", (media_por_classe,), CERTO, ""),
+    (v.verificar_media_por_classe, "errada", (lambda X, y: X.mean().expand(10),), ERRADO, "X[y == c]"),
+    (v.verificar_media_por_classe, "errada", (lambda X, y: media_por_classe(X, y).flip(0),), ERRADO,
      "valores não batem"),
-    (conv.verificar_media_por_classe, "branco", (None,), BRANCO, ""),
-    (conv.verificar_media_por_classe, "malformada", (lambda X, y: X.mean(dim=(1, 2, 3)),), ERRADO, "forma"),
-    (conv.verificar_media_por_classe, "malformada", (lambda X, y: [0.5] * 10,), ERRADO, "tensor"),
-    (conv.verificar_media_por_classe, "levanta", (levanta,), ERRO, "ValueError"),
-    (conv.verificar_media_por_classe, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_media_por_classe, "branco", (None,), BRANCO, ""),
+    (v.verificar_media_por_classe, "malformada", (lambda X, y: X.mean(dim=(1, 2, 3)),), ERRADO, "forma"),
+    (v.verificar_media_por_classe, "malformada", (lambda X, y: [0.5] * 10,), ERRADO, "tensor"),
+    (v.verificar_media_por_classe, "levanta", (levanta,), ERRO, "ValueError"),
+    (v.verificar_media_por_classe, "sem return", (sem_return,), ERRADO, "return"),
     # lição 1
-    (conv.verificar_borda_horizontal, "certa", (PREWITT,), CERTO, ""),
-    (conv.verificar_borda_horizontal, "certa", (torch.tensor([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),), CERTO, ""),
-    (conv.verificar_borda_horizontal, "certa", ([[0, 0, 0], [1, 1, 1], [-1, -1, -1]],), CERTO, ""),
-    (conv.verificar_borda_horizontal, "errada", (PREWITT.t(),), ERRADO, "bordas verticais"),
-    (conv.verificar_borda_horizontal, "errada", (torch.ones(3, 3),), ERRADO, "cor constante"),
-    (conv.verificar_borda_horizontal, "errada", (torch.zeros(3, 3),), ERRADO, "não reage"),
-    (conv.verificar_borda_horizontal, "branco", (None,), BRANCO, ""),
-    (conv.verificar_borda_horizontal, "malformada", (torch.tensor([[1.0], [-1.0]]),), ERRADO, "forma (3, 3)"),
-    (conv.verificar_borda_horizontal, "malformada", ("núcleo",), ERRADO, "tensor"),
-    (conv.verificar_corr2d_vetorizada, "certa", (corr2d_vetorizada,), CERTO, ""),
-    (conv.verificar_corr2d_vetorizada, "errada", (conv.conv2d_de_verdade,), ERRADO, "valores não batem"),
-    (conv.verificar_corr2d_vetorizada, "errada", (lambda X, K: corr2d_vetorizada(X, K)[1:],), ERRADO, "forma"),
-    (conv.verificar_corr2d_vetorizada, "branco", (None,), BRANCO, ""),
-    (conv.verificar_corr2d_vetorizada, "branco", (nao_feita,), BRANCO, ""),
-    (conv.verificar_corr2d_vetorizada, "malformada", (lambda X, K: corr2d_vetorizada(X, K).tolist(),), ERRADO,
+    (v.verificar_borda_horizontal, "certa", (PREWITT,), CERTO, ""),
+    (v.verificar_borda_horizontal, "certa", (torch.tensor([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),), CERTO, ""),
+    (v.verificar_borda_horizontal, "certa", ([[0, 0, 0], [1, 1, 1], [-1, -1, -1]],), CERTO, ""),
+    (v.verificar_borda_horizontal, "errada", (PREWITT.t(),), ERRADO, "bordas verticais"),
+    (v.verificar_borda_horizontal, "errada", (torch.ones(3, 3),), ERRADO, "cor constante"),
+    (v.verificar_borda_horizontal, "errada", (torch.zeros(3, 3),), ERRADO, "não reage"),
+    # o enunciado pede as três colunas da janela: nenhuma coluna toda zero
+    (v.verificar_borda_horizontal, "errada", ([[1, 0, 1], [0, 0, 0], [-1, 0, -1]],), ERRADO, "coluna 2"),
+    (v.verificar_borda_horizontal, "errada", ([[1, 0, 0], [0, 0, 0], [-1, 0, 0]],), ERRADO, "coluna 2 e a 3"),
+    (v.verificar_borda_horizontal, "branco", (None,), BRANCO, ""),
+    (v.verificar_borda_horizontal, "malformada", (torch.tensor([[1.0], [-1.0]]),), ERRADO, "forma (3, 3)"),
+    (v.verificar_borda_horizontal, "malformada", ("núcleo",), ERRADO, "tensor"),
+    (v.verificar_corr2d_vetorizada, "certa", (corr2d_vetorizada,), CERTO, ""),
+    (v.verificar_corr2d_vetorizada, "errada", (conv.conv2d_de_verdade,), ERRADO, "valores não batem"),
+    (v.verificar_corr2d_vetorizada, "errada", (lambda X, K: corr2d_vetorizada(X, K)[1:],), ERRADO, "forma"),
+    (v.verificar_corr2d_vetorizada, "branco", (None,), BRANCO, ""),
+    (v.verificar_corr2d_vetorizada, "branco", (nao_feita,), BRANCO, ""),
+    (v.verificar_corr2d_vetorizada, "malformada", (lambda X, K: corr2d_vetorizada(X, K).tolist(),), ERRADO,
      "tensor"),
-    (conv.verificar_corr2d_vetorizada, "malformada", (torch.zeros(2, 2),), ERRADO, "função"),
-    (conv.verificar_corr2d_vetorizada, "levanta", (levanta,), ERRO, "ValueError: ops"),
-    (conv.verificar_corr2d_vetorizada, "sem return", (sem_return,), ERRADO, "return"),
-    (conv.verificar_corr2d_vetorizada, "atalho", (conv.corr2d,), ERRADO, "própria corr2d"),
-    (conv.verificar_corr2d_vetorizada, "atalho", (lambda X, K: conv.corr2d(X, K),), ERRADO, "posição da saída"),
-    (conv.verificar_corr2d_vetorizada, "atalho",
+    (v.verificar_corr2d_vetorizada, "malformada", (torch.zeros(2, 2),), ERRADO, "função"),
+    (v.verificar_corr2d_vetorizada, "levanta", (levanta,), ERRO, "ValueError: ops"),
+    (v.verificar_corr2d_vetorizada, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_corr2d_vetorizada, "atalho", (conv.corr2d,), ERRADO, "própria corr2d"),
+    (v.verificar_corr2d_vetorizada, "atalho", (lambda X, K: conv.corr2d(X, K),), ERRADO, "posição da saída"),
+    (v.verificar_corr2d_vetorizada, "atalho",
      (lambda X, K: F.conv2d(X[None, None], K[None, None])[0, 0],), ERRADO, "convolução pronta"),
-    (conv.verificar_camadas_para_cobrir, "certa", (camadas_para_cobrir,), CERTO, ""),
-    (conv.verificar_camadas_para_cobrir, "certa", (lambda n, k: math.ceil((n - 1) / (k - 1)),), CERTO, ""),
-    (conv.verificar_camadas_para_cobrir, "errada", (lambda n, k: 14,), ERRADO, "L(k − 1) + 1"),
-    (conv.verificar_camadas_para_cobrir, "errada", (lambda n, k: n // (k - 1),), ERRADO, "camadas"),
-    (conv.verificar_camadas_para_cobrir, "branco", (None,), BRANCO, ""),
-    (conv.verificar_camadas_para_cobrir, "malformada", (lambda n, k: (n - 1) / (k - 1),), ERRADO, "inteiro"),
-    (conv.verificar_camadas_para_cobrir, "levanta", (levanta,), ERRO, "ValueError"),
-    (conv.verificar_camadas_para_cobrir, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_corr2d_vetorizada, "atalho", (conv2d_com_outro_nome,), ERRADO, "convolução pronta"),
+    (v.verificar_corr2d_vetorizada, "atalho", (conv2d_pelo_aten,), ERRADO, "convolução pronta"),
+    (v.verificar_camadas_para_cobrir, "certa", (camadas_para_cobrir,), CERTO, ""),
+    (v.verificar_camadas_para_cobrir, "certa", (lambda n, k: math.ceil((n - 1) / (k - 1)),), CERTO, ""),
+    (v.verificar_camadas_para_cobrir, "errada", (lambda n, k: 14,), ERRADO, "L(k − 1) + 1"),
+    (v.verificar_camadas_para_cobrir, "errada", (lambda n, k: n // (k - 1),), ERRADO, "camadas"),
+    (v.verificar_camadas_para_cobrir, "branco", (None,), BRANCO, ""),
+    (v.verificar_camadas_para_cobrir, "malformada", (lambda n, k: (n - 1) / (k - 1),), ERRADO, "inteiro"),
+    (v.verificar_camadas_para_cobrir, "levanta", (levanta,), ERRO, "ValueError"),
+    (v.verificar_camadas_para_cobrir, "sem return", (sem_return,), ERRADO, "return"),
     # lição 2
-    (conv.verificar_pesos_cinza, "certa", (CINZA,), CERTO, ""),
-    (conv.verificar_pesos_cinza, "certa", ([[[[0.299]], [[0.587]], [[0.114]]]],), CERTO, ""),
-    (conv.verificar_pesos_cinza, "errada", (torch.full((1, 3, 1, 1), 1 / 3),), ERRADO, "0,299R"),
-    (conv.verificar_pesos_cinza, "errada", (CINZA.flip(1),), ERRADO, "ordem dos canais"),
-    (conv.verificar_pesos_cinza, "branco", (None,), BRANCO, ""),
-    (conv.verificar_pesos_cinza, "malformada", (CINZA.flatten(),), ERRADO, "forma (1, 3, 1, 1)"),
-    (conv.verificar_pesos_cinza, "malformada", ({"R": 0.299},), ERRADO, "tensor"),
-    (conv.verificar_corr2d_matricial, "certa", (corr2d_matricial,), CERTO, ""),
-    (conv.verificar_corr2d_matricial, "errada",
+    (v.verificar_pesos_cinza, "certa", (CINZA,), CERTO, ""),
+    (v.verificar_pesos_cinza, "certa", ([[[[0.299]], [[0.587]], [[0.114]]]],), CERTO, ""),
+    (v.verificar_pesos_cinza, "errada", (torch.full((1, 3, 1, 1), 1 / 3),), ERRADO, "0,299R"),
+    (v.verificar_pesos_cinza, "errada", (CINZA.flip(1),), ERRADO, "ordem dos canais"),
+    (v.verificar_pesos_cinza, "branco", (None,), BRANCO, ""),
+    (v.verificar_pesos_cinza, "malformada", (CINZA.flatten(),), ERRADO, "forma (1, 3, 1, 1)"),
+    (v.verificar_pesos_cinza, "malformada", ({"R": 0.299},), ERRADO, "tensor"),
+    (v.verificar_corr2d_matricial, "certa", (corr2d_matricial,), CERTO, ""),
+    (v.verificar_corr2d_matricial, "errada",
      (lambda X, K: corr2d_matricial(X, K).flip(-1),), ERRADO, "valores não batem"),
-    (conv.verificar_corr2d_matricial, "branco", (None,), BRANCO, ""),
-    (conv.verificar_corr2d_matricial, "branco", (nao_feita,), BRANCO, ""),
-    (conv.verificar_corr2d_matricial, "malformada", (lambda X, K: corr2d_matricial(X, K)[0],), ERRADO, "forma"),
-    (conv.verificar_corr2d_matricial, "levanta", (levanta,), ERRO, "ValueError: ops"),
-    (conv.verificar_corr2d_matricial, "sem return", (sem_return,), ERRADO, "return"),
-    (conv.verificar_corr2d_matricial, "atalho", (conv.corr2d_multi_in_out,), ERRADO, "laço"),
-    (conv.verificar_corr2d_matricial, "atalho", (lambda X, K: F.conv2d(X[None], K)[0],), ERRADO,
+    (v.verificar_corr2d_matricial, "branco", (None,), BRANCO, ""),
+    (v.verificar_corr2d_matricial, "branco", (nao_feita,), BRANCO, ""),
+    (v.verificar_corr2d_matricial, "malformada", (lambda X, K: corr2d_matricial(X, K)[0],), ERRADO, "forma"),
+    (v.verificar_corr2d_matricial, "levanta", (levanta,), ERRO, "ValueError: ops"),
+    (v.verificar_corr2d_matricial, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_corr2d_matricial, "atalho", (conv.corr2d_multi_in_out,), ERRADO, "laço"),
+    (v.verificar_corr2d_matricial, "atalho", (lambda X, K: F.conv2d(X[None], K)[0],), ERRADO,
      "convolução pronta"),
-    (conv.verificar_custo_resnet, "certa", (9408, 118013952), CERTO, ""),
-    (conv.verificar_custo_resnet, "certa", (9408.0, 118_013_952), CERTO, ""),
-    (conv.verificar_custo_resnet, "errada", (9472, 118013952), ERRADO, "viés"),
-    (conv.verificar_custo_resnet, "errada", (9408, 3 * 64 * 49 * 224 * 224), ERRADO, "112×112"),
-    (conv.verificar_custo_resnet, "errada", (147, 39337984), ERRADO, "c_o·c_i·k_h·k_w"),
-    (conv.verificar_custo_resnet, "branco", (None, None), BRANCO, ""),
-    (conv.verificar_custo_resnet, "malformada", ("9408", [1]), ERRADO, "inteiro"),
-    (conv.verificar_custo_resnet, "malformada", (9408.5, 118013952), ERRADO, "inteiro"),
-    (conv.verificar_dobrar, "certa", (4, 4, 1, 4), CERTO, ""),
-    (conv.verificar_dobrar, "errada", (2, 4, 1, 4), ERRADO, "(a) parâmetros"),
-    (conv.verificar_dobrar, "errada", (4, 4, 4, 4), ERRADO, "(b) parâmetros"),
-    (conv.verificar_dobrar, "branco", (None, None, None, None), BRANCO, ""),
-    (conv.verificar_dobrar, "malformada", ("4x", 4, 1, 4), ERRADO, "número"),
+    (v.verificar_corr2d_matricial, "atalho", (lambda X, K: torch.ops.aten.convolution.default(
+        X[None], K, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)[0],), ERRADO, "convolução pronta"),
+    (v.verificar_custo_resnet, "certa", (9408, 118013952), CERTO, ""),
+    (v.verificar_custo_resnet, "certa", (9408.0, 118_013_952), CERTO, ""),
+    (v.verificar_custo_resnet, "errada", (9472, 118013952), ERRADO, "viés"),
+    (v.verificar_custo_resnet, "errada", (9408, 3 * 64 * 49 * 224 * 224), ERRADO, "112×112"),
+    (v.verificar_custo_resnet, "errada", (147, 39337984), ERRADO, "c_o·c_i·k_h·k_w"),
+    (v.verificar_custo_resnet, "branco", (None, None), BRANCO, ""),
+    (v.verificar_custo_resnet, "malformada", ("9408", [1]), ERRADO, "inteiro"),
+    (v.verificar_custo_resnet, "malformada", (9408.5, 118013952), ERRADO, "inteiro"),
+    (v.verificar_dobrar, "certa", (4, 4, 1, 4), CERTO, ""),
+    (v.verificar_dobrar, "errada", (2, 4, 1, 4), ERRADO, "(a) parâmetros"),
+    (v.verificar_dobrar, "errada", (4, 4, 4, 4), ERRADO, "(b) parâmetros"),
+    (v.verificar_dobrar, "branco", (None, None, None, None), BRANCO, ""),
+    (v.verificar_dobrar, "malformada", ("4x", 4, 1, 4), ERRADO, "número"),
     # lição 3
-    (conv.verificar_tamanho_saida_dilatacao, "certa", (tamanho_saida_dilatacao,), CERTO, ""),
-    (conv.verificar_tamanho_saida_dilatacao, "errada", (lambda n, k, p, s, d: conv.tamanho_saida(n, k, p, s),),
+    (v.verificar_tamanho_saida_dilatacao, "certa", (tamanho_saida_dilatacao,), CERTO, ""),
+    (v.verificar_tamanho_saida_dilatacao, "errada", (lambda n, k, p, s, d: conv.tamanho_saida(n, k, p, s),),
      ERRADO, "nn.Conv2d dá"),
-    (conv.verificar_tamanho_saida_dilatacao, "branco", (None,), BRANCO, ""),
-    (conv.verificar_tamanho_saida_dilatacao, "branco", (nao_feita,), BRANCO, ""),
-    (conv.verificar_tamanho_saida_dilatacao, "malformada",
+    (v.verificar_tamanho_saida_dilatacao, "branco", (None,), BRANCO, ""),
+    (v.verificar_tamanho_saida_dilatacao, "branco", (nao_feita,), BRANCO, ""),
+    (v.verificar_tamanho_saida_dilatacao, "malformada",
      (lambda n, k, p, s, d: (n + 2 * p - d * (k - 1) - 1) / s + 1.5,), ERRADO, "//"),
-    (conv.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: "7",), ERRADO, "inteiro"),
-    (conv.verificar_tamanho_saida_dilatacao, "levanta",
+    (v.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: "7",), ERRADO, "inteiro"),
+    (v.verificar_tamanho_saida_dilatacao, "levanta",
      (lambda n, k, p, s, d: (n + 2 * p - d * (k - 1) - 1) // (s - s) + 1,), ERRO, "ZeroDivisionError"),
-    (conv.verificar_tamanho_saida_dilatacao, "sem return", (sem_return,), ERRADO, "return"),
-    (conv.verificar_tamanho_saida_dilatacao, "atalho",
+    (v.verificar_tamanho_saida_dilatacao, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_tamanho_saida_dilatacao, "atalho",
      (lambda n, k, p, s, d: nn.Conv2d(1, 1, k, s, p, d)(torch.zeros(1, 1, n, n)).shape[-1],), ERRADO,
      "convolução pronta"),
-    (conv.verificar_metade, "certa", ((3, 1, 2), (2, 0, 2)), CERTO, ""),
-    (conv.verificar_metade, "certa", ([4, 1, 2], (3.0, 1, 2)), CERTO, ""),
-    (conv.verificar_metade, "errada", ((3, 1, 1), (2, 0, 2)), ERRADO, "32×32 vira 32×32"),
-    (conv.verificar_metade, "errada", ((3, 1, 2), (3, 1, 2)), ERRADO, "iguais"),
-    (conv.verificar_metade, "errada", ((1, 0, 2), (3, 1, 2)), ERRADO, "pelo menos 2×2"),
-    (conv.verificar_metade, "errada", ((3, 40, 2), (3, 1, 2)), ERRADO, "não 16×16"),
-    (conv.verificar_metade, "errada", ((80, 0, 2), (3, 1, 2)), ERRADO, "vira 0×0"),
-    (conv.verificar_metade, "branco", ((None, None, None), (None, None, None)), BRANCO, ""),
-    (conv.verificar_metade, "malformada", ((3, 3), (1, 1), (2, 2)), ERRADO, "duas respostas"),
-    (conv.verificar_metade, "malformada", ((3, 3), (1, 1)), ERRADO, "trio"),
-    (conv.verificar_metade, "malformada", ((3, "1", 2), (2, 0, 2)), ERRADO, "inteiro"),
-    (conv.verificar_metade, "malformada", ((3, -1, 2), (2, 0, 2)), ERRADO, "negativo"),
-    (conv.verificar_preenchimento_par, "certa", ((1, 2, 1, 2),), CERTO, ""),
-    (conv.verificar_preenchimento_par, "errada", ((2, 1, 2, 1),), ERRADO, "qual lado"),
-    (conv.verificar_preenchimento_par, "errada", ((1, 1, 1, 1),), ERRADO, "k − 1 = 3"),
-    (conv.verificar_preenchimento_par, "branco", (None,), BRANCO, ""),
-    (conv.verificar_preenchimento_par, "branco", ((None, None, None, None),), BRANCO, ""),
-    (conv.verificar_preenchimento_par, "malformada", ((1, 2),), ERRADO, "quatro inteiros"),
-    (conv.verificar_preenchimento_par, "malformada", ((1.5, 1.5, 1, 2),), ERRADO, "inteiro"),
-    (conv.verificar_preenchimento_par, "malformada", ((-1, 4, 1, 2),), ERRADO, "negativos"),
-    (conv.verificar_campo_receptivo, "certa", (campo_receptivo,), CERTO, ""),
-    (conv.verificar_campo_receptivo, "errada", (lambda camadas: 7,), ERRADO, "campo receptivo tem lado"),
-    (conv.verificar_campo_receptivo, "errada",
+    (v.verificar_metade, "certa", ((3, 1, 2), (2, 0, 2)), CERTO, ""),
+    (v.verificar_metade, "certa", ([4, 1, 2], (3.0, 1, 2)), CERTO, ""),
+    (v.verificar_metade, "errada", ((3, 1, 1), (2, 0, 2)), ERRADO, "32×32 vira 32×32"),
+    (v.verificar_metade, "errada", ((3, 1, 2), (3, 1, 2)), ERRADO, "iguais"),
+    # o enunciado não exige núcleo de lado 2 ou mais: k=1 com passo 2 (ou k=1, p=7, s=3) também serve
+    (v.verificar_metade, "certa", ((1, 0, 2), (3, 1, 2)), CERTO, ""),
+    (v.verificar_metade, "certa", ((1, 7, 3), (2, 0, 2)), CERTO, ""),
+    (v.verificar_metade, "errada", ((3, 40, 2), (3, 1, 2)), ERRADO, "não 16×16"),
+    (v.verificar_metade, "errada", ((80, 0, 2), (3, 1, 2)), ERRADO, "vira 0×0"),
+    (v.verificar_metade, "branco", ((None, None, None), (None, None, None)), BRANCO, ""),
+    (v.verificar_metade, "malformada", ((3, 3), (1, 1), (2, 2)), ERRADO, "duas respostas"),
+    (v.verificar_metade, "malformada", ((3, 3), (1, 1)), ERRADO, "trio"),
+    (v.verificar_metade, "malformada", ((3, "1", 2), (2, 0, 2)), ERRADO, "inteiro"),
+    (v.verificar_metade, "malformada", ((3, -1, 2), (2, 0, 2)), ERRADO, "negativo"),
+    (v.verificar_preenchimento_par, "certa", ((1, 2, 1, 2),), CERTO, ""),
+    (v.verificar_preenchimento_par, "errada", ((2, 1, 2, 1),), ERRADO, "qual lado"),
+    (v.verificar_preenchimento_par, "errada", ((1, 1, 1, 1),), ERRADO, "k − 1 = 3"),
+    (v.verificar_preenchimento_par, "branco", (None,), BRANCO, ""),
+    (v.verificar_preenchimento_par, "branco", ((None, None, None, None),), BRANCO, ""),
+    (v.verificar_preenchimento_par, "malformada", ((1, 2),), ERRADO, "quatro inteiros"),
+    (v.verificar_preenchimento_par, "malformada", ((1.5, 1.5, 1, 2),), ERRADO, "inteiro"),
+    (v.verificar_preenchimento_par, "malformada", ((-1, 4, 1, 2),), ERRADO, "negativos"),
+    (v.verificar_campo_receptivo, "certa", (campo_receptivo,), CERTO, ""),
+    (v.verificar_campo_receptivo, "errada", (lambda camadas: 7,), ERRADO, "campo receptivo tem lado"),
+    (v.verificar_campo_receptivo, "errada",
      (lambda camadas: 1 + sum(k - 1 for k, s in camadas),), ERRADO, "campo receptivo tem lado"),
-    (conv.verificar_campo_receptivo, "branco", (None,), BRANCO, ""),
-    (conv.verificar_campo_receptivo, "branco", (nao_feita,), BRANCO, ""),
-    (conv.verificar_campo_receptivo, "malformada", (lambda camadas: [7],), ERRADO, "inteiro"),
-    (conv.verificar_campo_receptivo, "levanta", (levanta,), ERRO, "ValueError"),
-    (conv.verificar_campo_receptivo, "sem return", (sem_return,), ERRADO, "return"),
+    (v.verificar_campo_receptivo, "branco", (None,), BRANCO, ""),
+    (v.verificar_campo_receptivo, "branco", (nao_feita,), BRANCO, ""),
+    (v.verificar_campo_receptivo, "malformada", (lambda camadas: [7],), ERRADO, "inteiro"),
+    (v.verificar_campo_receptivo, "levanta", (levanta,), ERRO, "ValueError"),
+    (v.verificar_campo_receptivo, "sem return", (sem_return,), ERRADO, "return"),
 ]
 
 
 @pytest.mark.parametrize("verificador, situacao, args, estado, trecho", CASOS,
                          ids=[f"{c[0].__name__}-{c[1]}-{i}" for i, c in enumerate(CASOS)])
 def test_verificador(capsys, verificador, situacao, args, estado, trecho):
-    verificacao.RESULTADOS.clear()
+    base.RESULTADOS.clear()
     for _ in range(3):  # as entradas são sorteadas a cada chamada: o veredito não pode variar
         assert verificador(*args) is None
         saida = capsys.readouterr().out
-        resultado = verificacao.RESULTADOS[verificador.rotulo]
+        resultado = base.RESULTADOS[verificador.rotulo]
         assert resultado["estado"] == estado, saida
         assert saida.startswith(f"Exercício «{verificador.nome}»: ")
         assert "Traceback" not in saida and trecho in resultado["mensagem"], saida
