@@ -87,7 +87,7 @@ def _raizes_do_python():
     return sorted({p for p in pastas if p.is_dir() and str(p) not in ("/usr", "/")}, key=str)
 
 
-def _pasta_do_curso():
+def pasta_do_curso():
     import importlib.util
     spec = importlib.util.find_spec("cursoconv")
     if spec is None or not spec.origin:
@@ -111,7 +111,7 @@ def comando(conexao, limites, python=None, threads=1):
     """``argv`` que abre o núcleo (com ``{connection_file}``) numa caixa; ``conexao`` é a pasta compartilhada."""
     python = python or sys.executable
     conexao = Path(conexao)
-    curso = _pasta_do_curso()
+    curso = pasta_do_curso()
     root = _e_root()
     montagens = [(p, p) for p in _raizes_do_python()] + [(curso, Path(CURSO) / "cursoconv")]
     preparo = []

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from correcao import caixa, entregas, planilha
+from correcao.avaliacao import avaliar, situacao
 
-ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.exercicios.base.ESTADOS
 PASTA_INTERNA = ".correcao"
 TEMPORARIA = caixa.TEMPORARIA or tempfile.gettempdir()
 VERSAO = 1  # mude para refazer todos os resultados guardados
@@ -36,73 +36,7 @@ class Entrega:
     segundos: float = 0.0
 
 
-def _celula_de_verificacao(nb, ex):
-    """Índice da célula do curso que chama o verificador do exercício."""
-    for i, c in enumerate(nb.cells):
-        if (c.cell_type == "code" and (c.metadata.get("correcao") or {}).get("origem") == "curso"
-                and (ex.rotulo in c.source or any(f"{nome}(" in c.source for nome in ex.verificadores))):
-            return i
-    return None
-
-
-def _esgotou_antes(nb, i, progresso):
-    """Alguma célula entre a verificação anterior e a ``i`` passou do limite de tempo?"""
-    for j in range(i - 1, -1, -1):
-        erro = progresso["erros"].get(str(j))
-        if erro and erro[0] in ("TempoEsgotado", "KeyboardInterrupt"):
-            return True
-        if j < i - 1 and "verifica" in nb.cells[j].source and nb.cells[j].metadata["correcao"]["origem"] == "curso":
-            return False
-    return False
-
-
-def avaliar(nb, exercicios, progresso, estourou):
-    """Estado e mensagem de cada exercício automático de um notebook já rodado."""
-    estados, mensagens, suspeitas = {}, {}, []
-    for ex in exercicios:
-        i = _celula_de_verificacao(nb, ex)
-        vindos = [r for r in progresso.get("resultados", []) if r[1] == ex.rotulo]
-        daqui = [r for r in vindos if r[0] == i and r[2] in ESTADOS]
-        if any(r[0] != i for r in vindos):
-            suspeitas.append(f"o resultado do exercício {ex.rotulo} também foi registrado fora da sua "
-                             "célula de verificação (ignorado)")
-        erro = progresso["erros"].get(str(i)) if i is not None else None
-        if daqui:
-            estado, msg = daqui[-1][2], daqui[-1][3]
-        elif i is None:
-            estado, msg = "sem resposta", "a célula de verificação deste exercício não está no notebook."
-        elif (erro and erro[0] in ("TempoEsgotado", "KeyboardInterrupt")) or _esgotou_antes(nb, i, progresso):
-            estado, msg = "tempo esgotado", "uma célula deste exercício passou do limite de tempo."
-        elif erro:
-            estado, msg = "erro", f"a célula de verificação deu erro ({erro[0]}: {erro[1]})."
-        elif i not in progresso["executadas"]:
-            if estourou:
-                estado, msg = "tempo esgotado", "o notebook passou do limite de tempo antes desta verificação."
-            else:
-                estado, msg = "erro", "o notebook parou antes desta verificação (o núcleo morreu ou a correção falhou)."
-        else:
-            estado, msg = "sem resposta", "a verificação rodou, mas não deu resultado."
-        estados[ex.rotulo], mensagens[ex.rotulo] = estado, msg
-    return estados, mensagens, suspeitas
-
-
-def _situacao(progresso, estourou, limite):
-    if estourou:
-        return f"tempo esgotado (passou de {limite} s no total)"
-    if progresso.get("fim"):
-        erros = progresso["erros"]
-        texto = "rodou até o fim"
-        if erros:
-            primeira = min(erros, key=int)
-            texto += (f" ({len(erros)} células com erro; a primeira, a {int(primeira) + 1}ª célula, "
-                      f"deu {erros[primeira][0]})")
-        return texto
-    if progresso.get("morreu"):
-        return "o núcleo morreu no meio (memória, processos ou disco demais, ou o notebook se matou)"
-    return "a correção falhou: " + str(progresso.get("falha", ""))[-300:]
-
-
-def _gravar_atomico(caminho, texto, encoding="utf-8"):
+def gravar_atomico(caminho, texto, encoding="utf-8"):
     caminho = Path(caminho)
     temporario = caminho.with_name(f".{caminho.name}.{os.getpid()}.tmp")
     with open(temporario, "w", encoding=encoding, newline="") as f:
@@ -163,7 +97,7 @@ def corrigir(pasta, j=None, isolar=True, limite=600, limite_celula=300, max_said
             shutil.rmtree(resto, ignore_errors=True)
     temporaria = Path(tempfile.mkdtemp(prefix="correcao-", dir=TEMPORARIA))
     temporaria.chmod(0o755)
-    _gravar_atomico(anotacao, str(temporaria))
+    gravar_atomico(anotacao, str(temporaria))
     try:
         if isolar:
             caixa.verificar()
@@ -278,8 +212,8 @@ def _concluir(t, estourou, config, resultados):
             progresso.setdefault("falha", (t.privada / "registro.txt").read_text(errors="replace")[-2000:])
     e.estados, e.mensagens, outras = avaliar(t.nb, t.exercicios, progresso, estourou)
     e.suspeitas = e.suspeitas + outras
-    e.situacao = _situacao(progresso, estourou, config["limite"])
+    e.situacao = situacao(progresso, estourou, config["limite"])
     shutil.rmtree(t.privada, ignore_errors=True)
-    _gravar_atomico(resultados / f"{t.chave}.json", json.dumps(
+    gravar_atomico(resultados / f"{t.chave}.json", json.dumps(
         {"arquivo": e.arquivo, "situacao": e.situacao, "estados": e.estados, "mensagens": e.mensagens,
          "segundos": e.segundos, "suspeitas": e.suspeitas}, ensure_ascii=False))

@@ -78,7 +78,7 @@ def tabela(entregas, licao, todos, pontos=None):
 
 def gravar(pasta, entregas, todos, titulos, config, pontos=None, mostrar=print):
     """Grava a(s) planilha(s) e ``notas.md`` em ``pasta`` (cada arquivo trocado de uma vez)."""
-    from correcao.corrigir import _gravar_atomico
+    from correcao.corrigir import gravar_atomico
 
     pasta = Path(pasta)
     contagem = Counter(e.licao for e in entregas if e.licao)
@@ -94,11 +94,11 @@ def gravar(pasta, entregas, todos, titulos, config, pontos=None, mostrar=print):
     for licao in licoes:
         daqui = [e for e in entregas if e.licao == licao or (not e.licao and licao == principal)]
         nome = "notas.csv" if len(licoes) == 1 else f"notas-{licao}.csv"
-        _gravar_atomico(pasta / nome, csv_texto(tabela(daqui, licao, todos, pontos)))
+        gravar_atomico(pasta / nome, csv_texto(tabela(daqui, licao, todos, pontos)))
     for velho in pasta.glob("notas*.csv"):  # planilhas de uma rodada anterior com outras lições
         if velho.name not in (["notas.csv"] if len(licoes) == 1 else [f"notas-{l}.csv" for l in licoes]):
             velho.unlink()
-    _gravar_atomico(pasta / "notas.md", relatorio(entregas, todos, titulos, config, avisos, pontos or PONTOS))
+    gravar_atomico(pasta / "notas.md", relatorio(entregas, todos, titulos, config, avisos, pontos or PONTOS))
     mostrar(f"Notas gravadas em {pasta} ({', '.join('notas.csv' if len(licoes) == 1 else f'notas-{l}.csv' for l in licoes)} "
             "e notas.md).")
 

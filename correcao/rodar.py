@@ -67,7 +67,7 @@ def main(privada):
         argv = [sys.executable, "-c", caixa.LANCADOR, "{connection_file}"]
         # Uma cópia do módulo, fora do checkout (como na caixa, cursoconv.__file__ não leva às lições).
         import shutil
-        shutil.copytree(caixa._pasta_do_curso(), privada / "curso" / "cursoconv",
+        shutil.copytree(caixa.pasta_do_curso(), privada / "curso" / "cursoconv",
                         ignore=shutil.ignore_patterns("__pycache__"))
         env = caixa.ambiente_da_caixa(limites, casa=str(casa), pythonpath=str(privada / "curso"),
                                       threads=config.get("threads", 1))
