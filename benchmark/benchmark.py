@@ -218,6 +218,7 @@ def comparar_na_cpu(root, epocas, nucleos=2):
         ordem = ("simples", "curso") if epoca % 2 == 0 else ("curso", "simples")  # alterna quem vai primeiro
         for nome in ordem:
             net, otimizador = redes[nome]
+            torch.manual_seed(100 + epoca)  # a mesma ordem dos lotes nos dois laços: os mesmos pesos
             inicio, inicio_cpu = time.perf_counter(), time.process_time()
             if nome == "simples":
                 acuracias[nome] = epoca_pytorch_simples(net, tr, te, otimizador, nn.CrossEntropyLoss())
