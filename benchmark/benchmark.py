@@ -28,7 +28,7 @@ import torch
 import torchvision
 from torch import nn
 
-from cursoconv import ambiente, lenet, treino, utils
+from cursoconv import ambiente, carregadores, lenet, treino, utils
 
 LR, WEIGHT_DECAY, LOTE, TAMANHO = 0.1, 1e-6, 128, 32
 
@@ -55,7 +55,7 @@ def dados_da_aula_original(root, rapido, trabalhadores=4):
     transform = torchvision.transforms.Compose([torchvision.transforms.Resize(TAMANHO),
                                                 torchvision.transforms.ToTensor()])
     if rapido:
-        Xtr, ytr, Xte, yte = utils._ler_subconjunto()
+        Xtr, ytr, Xte, yte = carregadores.ler_subconjunto()
         treino, teste = ComoTorchvision(Xtr, ytr, transform), ComoTorchvision(Xte, yte, transform)
     else:
         utils.preparar_fashion_mnist(root)

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 
-def _validar_modelo(net, loss):
+def validar_modelo(net, loss):
     if not isinstance(net, nn.Module):
         raise TypeError("net deve ser um modelo do PyTorch (um nn.Module, como nn.Sequential(...)); "
                         f"recebi {type(net).__name__}.")
@@ -25,7 +25,7 @@ def _erro_de_saidas(net, saidas, classes):
                       f"a rede precisa de uma saída por classe ({classes}). Troque a última camada por {exemplo}.")
 
 
-def _conferir_saidas(net, y_hat, y, classes=None):
+def conferir_saidas(net, y_hat, y, classes=None):
     """Recusa, antes da conta da perda, uma rede com menos saídas que classes (na GPU, o
     PyTorch só daria um erro assíncrono e a sessão inteira ficaria inutilizável)."""
     if y_hat.dim() == 2 and not y.is_floating_point() and y.numel():
@@ -34,7 +34,7 @@ def _conferir_saidas(net, y_hat, y, classes=None):
             raise _erro_de_saidas(net, y_hat.shape[1], classes)
 
 
-def _perda(loss, net, y_hat, y):
+def calcular_perda(loss, net, y_hat, y):
     try:
         return loss(y_hat, y)
     except IndexError as erro:  # "Target 9 is out of bounds." na CPU
@@ -43,7 +43,7 @@ def _perda(loss, net, y_hat, y):
         raise _erro_de_saidas(net, y_hat.shape[1], int(y.max()) + 1) from erro
 
 
-def _soma_da_perda(l, loss, n):
+def soma_da_perda(l, loss, n):
     """Soma das perdas das ``n`` amostras do lote, qualquer que seja a redução da perda."""
     return l * n if loss.reduction == "mean" else l.sum()
 
@@ -57,7 +57,7 @@ def evaluate_accuracy(data_iter, net, loss):
     (``net.eval()``); no fim, mesmo se houver erro, cada submódulo volta ao
     modo em que estava (um submódulo congelado em ``eval`` continua em ``eval``).
     """
-    _validar_modelo(net, loss)
+    validar_modelo(net, loss)
     dispositivo = _dispositivo_do(net)
     modos = [(m, m.training) for m in net.modules()]
     soma_l = torch.zeros((), device=dispositivo)
@@ -70,8 +70,8 @@ def evaluate_accuracy(data_iter, net, loss):
                 X, y = X.to(dispositivo, non_blocking=True), y.to(dispositivo, non_blocking=True)
                 y_hat = net(X)
                 if n == 0:
-                    _conferir_saidas(net, y_hat, y)
-                soma_l += _soma_da_perda(_perda(loss, net, y_hat, y), loss, y.shape[0])
+                    conferir_saidas(net, y_hat, y)
+                soma_l += soma_da_perda(calcular_perda(loss, net, y_hat, y), loss, y.shape[0])
                 acertos += (y_hat.argmax(dim=1) == y).sum()
                 n += y.shape[0]
     finally:

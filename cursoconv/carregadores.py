@@ -23,7 +23,7 @@ LIMITE_MEMORIA_GIB = 4
 LOTE_DE_REDIMENSIONAR = 2048  # imagens redimensionadas por vez (limita o pico de memória)
 
 
-def _ler_completo(root):
+def ler_completo(root):
     """Os tensores ``uint8``/``int64`` (X_treino, y_treino, X_teste, y_teste) dos dados completos."""
     import torchvision
     root = dados.conferir_root(root)
@@ -35,7 +35,7 @@ def _ler_completo(root):
     return partes
 
 
-def _ler_subconjunto():
+def ler_subconjunto():
     with np.load(SUBCONJUNTO) as z:
         return [torch.from_numpy(z[k]) for k in ("X_treino", "y_treino", "X_teste", "y_teste")]
 
@@ -52,7 +52,7 @@ def _validar_tamanho(resize):
     return tuple(resize)
 
 
-def _validar_lote(batch_size):
+def validar_lote(batch_size):
     if isinstance(batch_size, bool) or not isinstance(batch_size, int):
         raise TypeError(f"batch_size deve ser um inteiro, como 128; recebi {batch_size!r}.")
     if batch_size <= 0:
@@ -97,7 +97,7 @@ class CarregadorDeTensores:
     """
 
     def __init__(self, X, y, batch_size, embaralhar):
-        _validar_lote(batch_size)
+        validar_lote(batch_size)
         self.dataset = TensorDataset(X, y)
         self.batch_size, self.embaralhar = batch_size, embaralhar
 
@@ -130,7 +130,7 @@ def load_data_fashion_mnist(batch_size, resize=None, root=dados.RAIZ_PADRAO, num
     não há trabalho por amostra para dividir entre processos.
     Veja ``preparar_fashion_mnist`` para a ordem em que os dados são procurados.
     """
-    _validar_lote(batch_size)
+    validar_lote(batch_size)
     resize = _validar_tamanho(resize)
     root = dados.conferir_root(root)
     if num_workers not in (None, 0):
@@ -139,7 +139,7 @@ def load_data_fashion_mnist(batch_size, resize=None, root=dados.RAIZ_PADRAO, num
                       "lote é só uma indexação. Pode tirar num_workers da chamada.", stacklevel=2)
     rapido = ambiente.modo_rapido()
     _conferir_memoria(4000 if rapido else 70000, resize)
-    Xtr, ytr, Xte, yte = _ler_subconjunto() if rapido else _ler_completo(root)
+    Xtr, ytr, Xte, yte = ler_subconjunto() if rapido else ler_completo(root)
     Xtr, Xte = para_tensores(Xtr, resize), para_tensores(Xte, resize)
     return (CarregadorDeTensores(Xtr, ytr.long(), batch_size, True),
             CarregadorDeTensores(Xte, yte.long(), batch_size, False))

@@ -4,11 +4,7 @@ Cada função aparece numa lição logo depois da fórmula que ela implementa; u
 teste garante que o código mostrado nos notebooks é idêntico ao deste módulo.
 Os laços em Python deixam as contas à vista, mas são lentos: nas redes de
 verdade usamos ``torch.nn.Conv2d``, que faz o mesmo cálculo muito mais rápido.
-
-Os verificadores dos exercícios das lições 0 a 3 (``conv.verificar_...``)
-ficam em :mod:`cursoconv.verificadores_l0_l1` e :mod:`cursoconv.verificadores_l2_l3`;
-este módulo os entrega pelo
-nome, para que as lições os chamem como ``conv.verificar_...``.
+Os verificadores dos exercícios ficam em ``cursoconv/exercicios/``, um arquivo por lição.
 """
 
 import torch
@@ -168,13 +164,3 @@ def pool2d_passo(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
 def pool2d_canais(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
     """Agrupamento de cada canal de X (c × n_h × n_w) em separado: c canais entram, c canais saem."""
     return torch.stack([pool2d_passo(x, tamanho, preenchimento, passo, modo) for x in X])
-
-
-def __getattr__(nome):
-    """``conv.verificar_...``: os verificadores das lições 0 a 3 (verificadores_l0_l1.py e _l2_l3.py)."""
-    if nome.startswith("verificar_"):
-        from cursoconv import verificadores_l0_l1, verificadores_l2_l3
-        for modulo in (verificadores_l0_l1, verificadores_l2_l3):
-            if hasattr(modulo, nome):
-                return getattr(modulo, nome)
-    raise AttributeError(f"o módulo cursoconv.conv não tem {nome!r}")

@@ -20,3 +20,14 @@ def inteiro(valor):
 def porcentagem(fracao, casas=1):
     """``0.8904`` → ``"89,0 %"``."""
     return f"{decimal(100 * float(fracao), casas)} %"
+
+
+def enxuto(valor):
+    """Sem casas decimais inúteis e com vírgula decimal: ``2.0`` → ``"2"``, ``0.5`` → ``"0,5"``,
+    ``2.25`` → ``"2,25"``, ``-inf`` → ``"−∞"`` (no máximo duas casas; as figuras usam)."""
+    valor = float(valor)
+    if valor in (float("inf"), float("-inf")):
+        return "−∞" if valor < 0 else "∞"
+    if abs(valor - round(valor)) < 1e-9:
+        return str(int(round(valor)))
+    return f"{valor:.2f}".rstrip("0").replace(".", ",")

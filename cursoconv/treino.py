@@ -12,9 +12,9 @@ import warnings
 import torch
 
 from . import ambiente
-from .avaliacao import (_conferir_saidas, _perda, _soma_da_perda, _validar_modelo,
+from .avaliacao import (conferir_saidas, calcular_perda, soma_da_perda, validar_modelo,
                         evaluate_accuracy)
-from .carregadores import CarregadorDeTensores, _validar_lote
+from .carregadores import CarregadorDeTensores, validar_lote
 from .formato import decimal
 from .protecao import PedidoDeParada, PontoBom, TreinoDivergiu, avisar_parada, conferir_divergencia
 
@@ -48,14 +48,14 @@ class Iteracao:
     def __call__(self, X, y):
         y_hat = self.net(X)
         if not self.conferido:
-            _conferir_saidas(self.net, y_hat, y, self.classes)
+            conferir_saidas(self.net, y_hat, y, self.classes)
             self.conferido = True
-        l = _perda(self.loss, self.net, y_hat, y)
+        l = calcular_perda(self.loss, self.net, y_hat, y)
         self.otimizador.zero_grad(set_to_none=True)
         (l.mean() if self.loss.reduction == "none" else l).backward()
         self.otimizador.step()
         l = l.detach()
-        self.soma_l += _soma_da_perda(l, self.loss, y.shape[0])
+        self.soma_l += soma_da_perda(l, self.loss, y.shape[0])
         self.acertos += (y_hat.argmax(dim=1) == y).sum()
         self.contador += 1
         ruim = (self.primeira_ruim < 0) & ~torch.isfinite(l).all()
@@ -71,8 +71,8 @@ def _iteracoes_comuns(iteracao, train_iter, dispositivo):
 
 
 def _conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, num_epochs):
-    _validar_modelo(net, loss)
-    _validar_lote(batch_size)
+    validar_modelo(net, loss)
+    validar_lote(batch_size)
     if not isinstance(trainer, torch.optim.Optimizer):
         raise TypeError("trainer (o otimizador) deve ser um otimizador do PyTorch, como "
                         f"torch.optim.SGD(net.parameters(), lr=0.1); recebi {type(trainer).__name__}.")

@@ -12,17 +12,19 @@ continue funcionando. O código mora em módulos menores, um por função:
     o subconjunto do modo rápido e os carregadores de lotes;
 ``cursoconv.treino``, ``cursoconv.avaliacao``, ``cursoconv.protecao``, ``cursoconv.grafo_cuda``
     o laço de treino, a avaliação, o que protege o trabalho do estudante
-    (perda NaN, Stop) e o iteracao de treino num grafo CUDA;
-``cursoconv.graficos``
-    as curvas de um treino e a grade de imagens.
+    (perda NaN, Stop) e a iteração de treino gravada num grafo CUDA;
+``cursoconv.graficos``, ``cursoconv.formato``
+    as curvas de um treino e a grade de imagens; números com vírgula decimal.
+
+Nenhum módulo do pacote importa este: ele é só a porta de entrada das lições.
 """
 
 from .ambiente import (EPOCAS_RAPIDO, VARIAVEL_RAPIDO, DispositivoIndisponivel, conferir_dispositivo,
                        descrever_dispositivo, escolher_dispositivo, fixar_semente, modo_rapido,
                        relatar_ambiente)
 from .avaliacao import evaluate_accuracy
-from .carregadores import (LIMITE_MEMORIA_GIB, SUBCONJUNTO, CarregadorDeTensores, _ler_completo,
-                           _ler_subconjunto, load_data_fashion_mnist, para_tensores)
+from .carregadores import (LIMITE_MEMORIA_GIB, SUBCONJUNTO, CarregadorDeTensores,
+                           load_data_fashion_mnist, para_tensores)
 from .dados import (CLASSES, MD5_DESCOMPACTADO, RAIZ_PADRAO, VARIAVEL_DADOS, ErroDeDados,
                     preparar_fashion_mnist)
 from .graficos import mostrar_imagens, plotar_historico

@@ -7,7 +7,7 @@ Para cada ``.ipynb`` em ``PASTA`` (com qualquer nome, inclusive em subpastas), a
 lição é reconhecida pelo conteúdo (os metadados das edições, ou o título), e o
 notebook roda do início ao fim num núcleo novo, no modo rápido
 (``CURSO_RAPIDO=1``), com limite de tempo por célula e no total. Cada
-verificador do curso (``cursoconv.verificacao``) guarda o resultado do seu
+verificador do curso (``cursoconv.exercicios.base``) guarda o resultado do seu
 exercício; no fim ficam:
 
 - ``PASTA/notas.csv``: uma linha por notebook e uma coluna por exercício
@@ -49,7 +49,7 @@ from pathlib import Path
 
 from ferramentas import myst, repositorio
 
-ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.verificacao.ESTADOS
+ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")  # = cursoconv.exercicios.base.ESTADOS
 NUCLEO = "corrigir-cursoconv"
 SEM_REDE = "http://127.0.0.1:9"  # porta "discard": conexão recusada na hora
 
@@ -79,7 +79,7 @@ kernelapp.launch_new_instance()
 PREAMBULO = """\
 def _preparar_correcao(arquivo):
     import ipaddress, json, socket
-    from cursoconv import verificacao
+    from cursoconv.exercicios import base as verificacao
     registrar = verificacao.registrar
 
     def registrar_e_gravar(*args, **kwargs):

@@ -12,7 +12,7 @@ import tempfile
 
 import numpy as np
 
-from cursoconv import utils
+from cursoconv import carregadores, utils
 
 POR_CLASSE = {"treino": 300, "teste": 100}
 
@@ -26,13 +26,13 @@ def main(pasta):
     os.environ[utils.VARIAVEL_DADOS] = pasta
     os.environ.pop(utils.VARIAVEL_RAPIDO, None)
     with tempfile.TemporaryDirectory() as raiz:
-        Xtr, ytr, Xte, yte = (t.numpy() for t in utils._ler_completo(raiz))
+        Xtr, ytr, Xte, yte = (t.numpy() for t in carregadores.ler_completo(raiz))
     itr, ite = escolher(ytr, POR_CLASSE["treino"]), escolher(yte, POR_CLASSE["teste"])
-    utils.SUBCONJUNTO.parent.mkdir(exist_ok=True)
-    np.savez_compressed(utils.SUBCONJUNTO, X_treino=Xtr[itr], y_treino=ytr[itr],
+    carregadores.SUBCONJUNTO.parent.mkdir(exist_ok=True)
+    np.savez_compressed(carregadores.SUBCONJUNTO, X_treino=Xtr[itr], y_treino=ytr[itr],
                         X_teste=Xte[ite], y_teste=yte[ite])
-    print(f"{utils.SUBCONJUNTO}: {len(itr)} de treino, {len(ite)} de teste, "
-          f"{utils.SUBCONJUNTO.stat().st_size / 1e6:.2f} MB")
+    print(f"{carregadores.SUBCONJUNTO}: {len(itr)} de treino, {len(ite)} de teste, "
+          f"{carregadores.SUBCONJUNTO.stat().st_size / 1e6:.2f} MB")
 
 
 if __name__ == "__main__":

@@ -100,9 +100,9 @@ def exemplos():
         "l4-animacao.gif": lambda: figuras.animar_agrupamento(A, (2, 2), modo="max"),
         "l4-deslocamento.png": lambda: figuras.desenhar_deslocamento(borda, borda_deslocada, K_borda,
                                                                      rotulo="deslocada 1 pixel"),
-        "l5-lenet5-moderna.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_moderna(),
+        "l5-lenet5-moderna.png": lambda: figuras.desenhar_arquitetura(lenet.lenet5_moderna(),
                                                                      titulo="LeNet-5 moderna"),
-        "l5-lenet5-variante.png": lambda: lenet.desenhar_arquitetura(lenet.lenet5_variante(),
+        "l5-lenet5-variante.png": lambda: figuras.desenhar_arquitetura(lenet.lenet5_variante(),
                                                                      titulo="LeNet-5 sem subamostragem"),
     }
 

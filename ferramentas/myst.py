@@ -119,7 +119,7 @@ def rotulos_com_verificador():
     Devolve rótulo → nomes das funções verificadoras (para achar a célula que as chama).
     """
     achados = {}
-    fontes = [p.read_text(encoding="utf-8") for p in sorted((repositorio.RAIZ / "cursoconv").glob("*.py"))]
+    fontes = [p.read_text(encoding="utf-8") for p in sorted((repositorio.RAIZ / "cursoconv").rglob("*.py"))]
     for licao in repositorio.licoes():
         nb = repositorio.ler_licao(licao)
         fontes += [c.source for c in nb.cells if c.cell_type == "code"]

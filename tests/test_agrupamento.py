@@ -18,7 +18,8 @@ import yaml  # noqa: E402
 from PIL import Image  # noqa: E402
 from torch import nn  # noqa: E402
 
-from cursoconv import conv, figuras, verificacao, verificadores_l4  # noqa: E402
+from cursoconv import conv, figuras  # noqa: E402
+from cursoconv.exercicios import base, licao4  # noqa: E402
 
 RAIZ = Path(__file__).resolve().parents[1]
 LICAO = RAIZ / "lessons" / "04-agrupamento.ipynb"
@@ -105,9 +106,9 @@ def test_modo_desconhecido_da_mensagem_em_portugues():
 # --------------------------------------------------------------------------
 
 def estado(verificar, resposta, rotulo):
-    verificacao.RESULTADOS.pop(rotulo, None)
+    base.RESULTADOS.pop(rotulo, None)
     assert verificar(resposta) is None
-    return verificacao.RESULTADOS[rotulo]["estado"], verificacao.RESULTADOS[rotulo]["mensagem"]
+    return base.RESULTADOS[rotulo]["estado"], base.RESULTADOS[rotulo]["mensagem"]
 
 
 def media_certa(X, tamanho, preenchimento, passo):
@@ -137,7 +138,7 @@ def sem_return(*args):
 
 
 def test_verificador_da_media_sem_preenchimento():
-    v, r = verificadores_l4.verificar_media_sem_preenchimento, "ex-l4-media-real"
+    v, r = licao4.verificar_media_sem_preenchimento, "ex-l4-media-real"
     assert estado(v, media_certa, r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
     assert estado(v, sem_resposta, r)[0] == "sem resposta"
@@ -167,8 +168,8 @@ def test_verificador_da_media_sorteia_entradas_novas():
         vistas.append(X.clone())
         return media_certa(X, k, p, s)
 
-    verificadores_l4.verificar_media_sem_preenchimento(anota)
-    verificadores_l4.verificar_media_sem_preenchimento(anota)
+    licao4.verificar_media_sem_preenchimento(anota)
+    licao4.verificar_media_sem_preenchimento(anota)
     metade = len(vistas) // 2
     assert metade >= 10
     assert any(a.shape != b.shape or not torch.equal(a, b) for a, b in zip(vistas[:metade], vistas[metade:]))
@@ -181,7 +182,7 @@ def lado_certo(n):
 
 
 def test_verificador_do_lado_da_pilha():
-    v, r = verificadores_l4.verificar_lado_da_pilha, "ex-l4-pilha"
+    v, r = licao4.verificar_lado_da_pilha, "ex-l4-pilha"
     assert estado(v, lado_certo, r)[0] == "correto"
     assert estado(v, lambda n: float(lado_certo(n)), r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
@@ -199,13 +200,13 @@ def test_verificador_do_lado_da_pilha():
 
     est, msg = estado(v, passo_1_no_ultimo, r)
     assert est == "errado" and "passo padrão" in msg
-    rodando = lambda n: verificadores_l4.pilha()(torch.zeros(1, 1, n, n)).shape[-1]  # noqa: E731
+    rodando = lambda n: licao4.pilha()(torch.zeros(1, 1, n, n)).shape[-1]  # noqa: E731
     est, msg = estado(v, rodando, r)
     assert est == "errado" and "F.conv2d" in msg and "F.max_pool2d" in msg
 
 
 def test_verificador_da_media_global():
-    v, r = verificadores_l4.verificar_media_global, "ex-l4-global"
+    v, r = licao4.verificar_media_global, "ex-l4-global"
     assert estado(v, lambda X: X.mean(dim=(2, 3)), r)[0] == "correto"
     assert estado(v, lambda X: X.sum(dim=(2, 3)) / (X.shape[2] * X.shape[3]), r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
@@ -221,17 +222,19 @@ def test_verificador_da_media_global():
     est, msg = estado(v, lambda X: F.avg_pool2d(X, X.shape[2:])[:, :, 0, 0], r)
     assert est == "errado" and "F.avg_pool2d" in msg
     est, msg = estado(v, lambda X: torch.max_pool2d(X, X.shape[2:])[:, :, 0, 0], r)
-    assert est == "errado" and "torch.max_pool2d" in msg
+    assert est == "errado" and "F.max_pool2d" in msg
 
 
-def test_vigiar_devolve_as_funcoes_originais_mesmo_com_erro():
-    originais = [getattr(m, n) for m, n in verificadores_l4.PRONTAS]
+def test_vigia_sai_de_cena_mesmo_com_erro():
     with pytest.raises(ZeroDivisionError):
-        with verificadores_l4.vigiar() as chamadas:
+        with base.Vigia() as vigia:
             F.max_pool2d(torch.ones(1, 1, 2, 2), 2)
             1 / 0
-    assert chamadas and chamadas[0] == "F.max_pool2d"
-    assert [getattr(m, n) for m, n in verificadores_l4.PRONTAS] == originais
+    assert vigia.usados == {"F.max_pool2d": "agrupamento"}
+    with base.Vigia() as depois:
+        pass
+    F.avg_pool2d(torch.ones(1, 1, 2, 2), 2)  # fora do bloco: nenhum vigia anota
+    assert depois.usados == {} and vigia.usados == {"F.max_pool2d": "agrupamento"}
 
 
 # --------------------------------------------------------------------------
@@ -255,9 +258,9 @@ def rodar_solucao(rotulo, capsys):
 
 
 @pytest.mark.parametrize("rotulo, nome, verificar", [
-    ("ex-l4-media-real", "media_sem_preenchimento", verificadores_l4.verificar_media_sem_preenchimento),
-    ("ex-l4-pilha", "lado_da_pilha", verificadores_l4.verificar_lado_da_pilha),
-    ("ex-l4-global", "media_global", verificadores_l4.verificar_media_global)])
+    ("ex-l4-media-real", "media_sem_preenchimento", licao4.verificar_media_sem_preenchimento),
+    ("ex-l4-pilha", "lado_da_pilha", licao4.verificar_lado_da_pilha),
+    ("ex-l4-global", "media_global", licao4.verificar_media_global)])
 def test_solucoes_da_licao_passam_no_verificador(rotulo, nome, verificar, capsys):
     espaco, saida = rodar_solucao(rotulo, capsys)
     assert estado(verificar, espaco[nome], rotulo)[0] == "correto"
@@ -284,7 +287,7 @@ def test_licao_tem_exercicios_com_verificador_e_esta_antes_da_lenet():
         assert f":::{{solution}} {rotulo}" in texto
     codigo = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for nome in ("verificar_media_sem_preenchimento", "verificar_lado_da_pilha", "verificar_media_global"):
-        assert f"verificadores_l4.{nome}(" in codigo
+        assert f"licao4.{nome}(" in codigo
     assert nb.cells[0].source.startswith("# Lição 4 — Agrupamento (pooling)")
     from ferramentas import repositorio
     capitulos = repositorio.paginas_do_toc()

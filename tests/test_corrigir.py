@@ -3,7 +3,7 @@
 Os notebooks dos "alunos" saem da edição do aluno da lição 1 (o título, a célula
 de preparação e a seção de exercícios, para o teste ser rápido). O exercício
 corrigido é o das bordas horizontais, com um verificador escrito aqui com
-``cursoconv.verificacao`` (o contrato que todos os verificadores do curso seguem),
+``cursoconv.exercicios.base`` (o contrato que todos os verificadores do curso seguem),
 para que o teste não dependa dos verificadores das lições, escritos à parte.
 """
 import csv
@@ -17,7 +17,8 @@ from ferramentas import corrigir, myst, repositorio
 LICAO = "01-a-operacao-de-convolucao"
 ROTULO = "ex-teste-bordas"
 VERIFICACAO = f'''\
-from cursoconv import conv, verificacao
+from cursoconv import conv
+from cursoconv.exercicios import base as verificacao
 import torch
 
 @verificacao.verificador("{ROTULO}", "bordas horizontais (teste)")

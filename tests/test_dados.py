@@ -290,7 +290,7 @@ def test_dados_reais_conferem(tmp_path, monkeypatch, modo_completo):
 
 def test_modo_rapido_usa_o_subconjunto_equilibrado(monkeypatch):
     monkeypatch.setenv(ambiente.VARIAVEL_RAPIDO, "1")
-    monkeypatch.setattr(carregadores, "_ler_completo", download_proibido)
+    monkeypatch.setattr(carregadores, "ler_completo", download_proibido)
     train_iter, test_iter = utils.load_data_fashion_mnist(256, resize=32)
     assert torch.bincount(train_iter.dataset.tensors[1]).tolist() == [300] * 10
     assert torch.bincount(test_iter.dataset.tensors[1]).tolist() == [100] * 10
@@ -328,7 +328,7 @@ def test_redimensionar_em_blocos_da_o_mesmo_que_tudo_de_uma_vez(monkeypatch):
 
 
 def test_resize_grande_demais_e_recusado_com_a_estimativa(tmp_path, monkeypatch, modo_completo):
-    monkeypatch.setattr(carregadores, "_ler_completo", download_proibido)
+    monkeypatch.setattr(carregadores, "ler_completo", download_proibido)
     with pytest.raises(MemoryError) as erro:
         utils.load_data_fashion_mnist(128, resize=224, root=tmp_path)
     assert "13,1 GiB" in str(erro.value) and "70.000" in str(erro.value) and "resize=32" in str(erro.value)

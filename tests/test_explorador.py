@@ -1,4 +1,4 @@
-"""O explorador interativo (``cursoconv/explorador.py``) num navegador de verdade, sem rede.
+"""O explorador interativo (``cursoconv/figuras/explorador.py``) num navegador de verdade, sem rede.
 
 O Chromium do Debian, guiado pelo Playwright, muda os controles como uma pessoa
 (preenchendo, digitando, com as setas do teclado, escolhendo no menu) e lê o que
@@ -18,6 +18,8 @@ import random
 import re
 from pathlib import Path
 
+import importlib
+
 import nbformat
 import pytest
 import torch
@@ -25,8 +27,9 @@ import torch.nn.functional as F
 from nbclient import NotebookClient
 
 import navegador
-from cursoconv import conv, explorador as modulo
-from cursoconv import figuras
+from cursoconv import conv, figuras
+
+modulo = importlib.import_module("cursoconv.figuras.explorador")  # o módulo (figuras.explorador é a função)
 
 RAIZ = Path(__file__).resolve().parents[1]
 COMPUTADOR = {"width": 1100, "height": 900}

@@ -169,11 +169,11 @@ def figuras_do_curso():
         anotar=False, cmaps=["gray_r", "coolwarm", "coolwarm"]), 100, True)
     net = lenet.lenet5_variante()
     imagens, rotulos = torch.rand(16, 1, 32, 32), torch.arange(16) % 10
-    desenhadas["l5-previsoes"] = (lenet.desenhar_previsoes(net, imagens, rotulos), 100, True)
+    desenhadas["l5-previsoes"] = (figuras.desenhar_previsoes(net, imagens, rotulos), 100, True)
     M = torch.randint(0, 1000, (10, 10))
-    desenhadas["l5-confusao"] = (lenet.desenhar_matriz_de_confusao(M), 100, True)
-    desenhadas["l5-filtros"] = (lenet.desenhar_filtros(net.C1.weight, "filtro"), 100, True)
-    desenhadas["l5-mapas"] = (lenet.desenhar_mapas(torch.rand(6, 28, 28), "mapa"), 100, True)
+    desenhadas["l5-confusao"] = (figuras.desenhar_matriz_de_confusao(M), 100, True)
+    desenhadas["l5-filtros"] = (figuras.desenhar_filtros(net.C1.weight, "filtro"), 100, True)
+    desenhadas["l5-mapas"] = (figuras.desenhar_mapas(torch.rand(6, 28, 28), "mapa"), 100, True)
     historico = {k: [0.5, 0.4, 0.3] for k in ("perda_treino", "acuracia_treino", "perda_teste", "acuracia_teste")}
     desenhadas["l5-curvas"] = (utils.plotar_historico(historico)[0].figure, 100, True)
     desenhadas["l0-imagens"] = (utils.mostrar_imagens(torch.rand(16, 1, 28, 28), torch.arange(16) % 10,
@@ -240,7 +240,7 @@ def test_as_medidas_acusam_figura_ilegivel():
 
 def test_rotulos_da_lenet_dizem_parametros():
     from cursoconv import lenet
-    fig = lenet.desenhar_arquitetura(lenet.lenet5_variante())
+    fig = figuras.desenhar_arquitetura(lenet.lenet5_variante())
     escritos = " ".join(textos(fig))
     assert "156 parâm." in escritos and " par." not in escritos
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from cursoconv import lenet
+from cursoconv import figuras, lenet
 
 matplotlib.use("Agg")
 
@@ -55,24 +55,20 @@ def test_previsoes_percorrem_todo_o_iterador():
 
 def test_figuras_desenham_o_que_recebem():
     net = lenet.lenet5_moderna()
-    fig = lenet.desenhar_arquitetura(net)
+    fig = figuras.desenhar_arquitetura(net)
     textos = {t.get_text() for t in fig.axes[0].texts}
     assert {"C1", "S4", "16×5×5", "120×1×1", "saída"} <= textos
     assert any(t.endswith("156 parâm.") for t in textos)  # C1: 6·(5·5) + 6
-    assert len(lenet.desenhar_filtros(net.C1.weight).axes) == 6
-    assert len(lenet.desenhar_mapas(torch.rand(4, 8, 8)).axes) == 4
+    assert len(figuras.desenhar_filtros(net.C1.weight).axes) == 6
+    assert len(figuras.desenhar_mapas(torch.rand(4, 8, 8)).axes) == 4
     M = torch.arange(100).reshape(10, 10)
-    assert fig_texto(lenet.desenhar_matriz_de_confusao(M), "99")
+    assert fig_texto(figuras.desenhar_matriz_de_confusao(M), "99")
     X, y = torch.rand(3, 1, 32, 32), torch.tensor([1, 2, 3])
-    assert len([a for a in lenet.desenhar_previsoes(net, X, y).axes if a.images]) == 3
+    assert len([a for a in figuras.desenhar_previsoes(net, X, y).axes if a.images]) == 3
 
 
 def fig_texto(fig, texto):
     return any(t.get_text() == texto for t in fig.axes[0].texts)
-
-
-def test_nome_antigo_da_moderna_continua_valendo():
-    assert lenet.lenet5_classica is lenet.lenet5_moderna
 
 
 # --------------------------------------------------------------------------
@@ -207,16 +203,16 @@ def test_licao_sem_escritas_que_a_issue_corrigiu(licao):
 
 
 def test_cada_exercicio_tem_verificador_ou_criterios(licao):
-    from cursoconv import verificadores_l5
+    from cursoconv.exercicios import licao5
     texto = "\n".join(c.source for c in licao.cells)
     rotulos = {linha.split(":label:")[1].strip() for linha in texto.split("\n") if ":label:" in linha}
     assert len(rotulos) >= 5
-    verificadores = {f.rotulo: nome for nome, f in vars(verificadores_l5).items() if hasattr(f, "rotulo")}
+    verificadores = {f.rotulo: nome for nome, f in vars(licao5).items() if hasattr(f, "rotulo")}
     codigo = "\n".join(c.source for c in licao.cells if c.cell_type == "code")
     for rotulo in rotulos:
         if rotulo in verificadores:
-            assert f"verificadores_l5.{verificadores[rotulo]}(" in codigo, rotulo
+            assert f"licao5.{verificadores[rotulo]}(" in codigo, rotulo
         else:
-            assert rotulo in verificadores_l5.CORRIGIDOS_POR_LEITURA, rotulo
+            assert rotulo in licao5.CORRIGIDOS_POR_LEITURA, rotulo
     # Todo exercício lido por uma pessoa tem critérios de correção dentro da solução.
-    assert texto.count("**Critérios de correção:**") >= len(verificadores_l5.CORRIGIDOS_POR_LEITURA)
+    assert texto.count("**Critérios de correção:**") >= len(licao5.CORRIGIDOS_POR_LEITURA)

@@ -1,5 +1,6 @@
 """As lições 1 a 4 mostram o mesmo código do módulo, e cada figura tem legenda e texto alternativo."""
 import ast
+import importlib
 import inspect
 import re
 import textwrap
@@ -84,7 +85,7 @@ def test_licao_tem_animacao_gif(nome):
 # ---------------------------------------------------------------- exercícios das lições 0 a 3
 
 LICOES_COM_EXERCICIOS = ["00-preparando-o-ambiente.ipynb", *sorted(n for n in LICOES if n < "04")]
-# A lição 4 (agrupamento) tem os seus verificadores em cursoconv/verificadores_l4.py (tests/test_agrupamento.py).
+# A lição 4 (agrupamento) tem os seus verificadores em cursoconv/exercicios/licao4.py (tests/test_agrupamento.py).
 LICOES_COM_VERIFICADOR = ["00-preparando-o-ambiente.ipynb", *sorted(LICOES)]
 EXERCICIO = re.compile(r"^:::\{exercise\}\n:label: (ex-l\d-[\w-]+)$", re.MULTILINE)
 SOLUCAO = re.compile(r"^:::\{solution\} (ex-l\d-[\w-]+)\n(.*?)^:::$", re.MULTILINE | re.DOTALL)
@@ -99,8 +100,9 @@ def exercicios(nb):
     verificadores = {}
     for celula in nb.cells:
         if celula.cell_type == "code":
-            for nome in re.findall(r"conv\.(verificar_\w+)\(", celula.source):
-                verificadores[getattr(conv, nome).rotulo] = nome
+            for n, nome in re.findall(r"licao(\d)\.(verificar_\w+)\(", celula.source):
+                modulo = importlib.import_module(f"cursoconv.exercicios.licao{n}")
+                verificadores[getattr(modulo, nome).rotulo] = nome
     return {r: (solucoes.get(r), verificadores.get(r)) for r in rotulos}
 
 
@@ -134,25 +136,28 @@ def test_solucoes_do_texto_passam_no_verificador(nome, capsys):
     import torch.nn.functional as F
     from torch import nn
 
-    from cursoconv import utils, verificacao
+    from cursoconv import utils
+    from cursoconv.exercicios import base, licao0, licao1, licao2, licao3
 
     nb = ler(nome)
     chamadas = {}
     for celula in nb.cells:
         if celula.cell_type == "code":
-            for nome_verificador in re.findall(r"conv\.(verificar_\w+)\(", celula.source):
-                chamadas[getattr(conv, nome_verificador).rotulo] = celula.source
+            for n, nome_verificador in re.findall(r"licao(\d)\.(verificar_\w+)\(", celula.source):
+                modulo = (licao0, licao1, licao2, licao3)[int(n)]
+                chamadas[getattr(modulo, nome_verificador).rotulo] = celula.source
     definicoes_da_licao = "\n\n".join(definicoes(nb).values())
     for rotulo, (solucao, verificador) in exercicios(nb).items():
         if not verificador:
             continue
-        ambiente = {"torch": torch, "F": F, "nn": nn, "conv": conv, "utils": utils}
+        ambiente = {"torch": torch, "F": F, "nn": nn, "conv": conv, "utils": utils,
+                    "licao0": licao0, "licao1": licao1, "licao2": licao2, "licao3": licao3}
         exec(definicoes_da_licao, ambiente)
         if rotulo == "ex-l0-medias":  # a solução usa o lote X, y da lição
             ambiente["X"], ambiente["y"] = torch.rand(256, 1, 28, 28), torch.arange(256) % 10
         for bloco in CODIGO.findall(solucao):
             exec(bloco, ambiente)
-        verificacao.RESULTADOS.pop(rotulo, None)
+        base.RESULTADOS.pop(rotulo, None)
         exec(chamadas[rotulo], ambiente)
         saida = capsys.readouterr().out
-        assert verificacao.RESULTADOS[rotulo]["estado"] == "correto", f"{rotulo}: {saida}"
+        assert base.RESULTADOS[rotulo]["estado"] == "correto", f"{rotulo}: {saida}"

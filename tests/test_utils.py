@@ -17,7 +17,6 @@ NOMES_ANTIGOS = {
     "RAIZ_PADRAO": dados, "VARIAVEL_RAPIDO": ambiente, "EPOCAS_RAPIDO": ambiente,
     "SUBCONJUNTO": carregadores, "CarregadorDeTensores": carregadores, "para_tensores": carregadores,
     "plotar_historico": graficos, "mostrar_imagens": graficos, "TreinoDivergiu": treino,
-    "_ler_completo": carregadores, "_ler_subconjunto": carregadores,
 }
 
 

@@ -5,15 +5,16 @@ import pytest
 import torch
 from torch import nn
 
-from cursoconv import lenet, utils, verificacao
-from cursoconv import verificadores_l5 as v
+from cursoconv import lenet, utils
+from cursoconv.exercicios import base
+from cursoconv.exercicios import licao5 as v
 
 
 def estado(verificar, resposta, capsys):
     verificar(resposta)
     saida = capsys.readouterr().out
     assert saida.startswith("Exercício «") and "Traceback" not in saida
-    return verificacao.RESULTADOS[verificar.rotulo]["estado"], saida
+    return base.RESULTADOS[verificar.rotulo]["estado"], saida
 
 
 def pendente(*_):
@@ -111,8 +112,10 @@ def test_verificador_avaliar(capsys):
     obtido, saida = estado(v.verificar_avaliar, avaliar_por_lote, capsys)
     assert obtido == "errado" and "média das perdas dos lotes" in saida
     obtido, saida = estado(v.verificar_avaliar, lambda *a: utils.evaluate_accuracy(*a[1::-1], a[2]), capsys)
-    assert obtido == "erro" and "evaluate_accuracy" in saida
-    assert utils.evaluate_accuracy.__name__ == "evaluate_accuracy"  # devolvida ao lugar
+    assert obtido == "errado" and "evaluate_accuracy" in saida
+    from cursoconv.avaliacao import evaluate_accuracy as com_outro_nome
+    obtido, saida = estado(v.verificar_avaliar, lambda *a: com_outro_nome(*a[1::-1], a[2]), capsys)
+    assert obtido == "errado" and "evaluate_accuracy" in saida
     assert estado(v.verificar_avaliar, None, capsys)[0] == "sem resposta"
     assert estado(v.verificar_avaliar, pendente, capsys)[0] == "sem resposta"
     obtido, saida = estado(v.verificar_avaliar, lambda *a: 0.5, capsys)

@@ -1,17 +1,20 @@
-"""Verificadores dos exercícios da lição 5 (a LeNet-5), no formato de :mod:`cursoconv.verificacao`.
+"""Verificadores dos exercícios da lição 5 (a LeNet-5).
 
-Cada um recebe a resposta do estudante e termina com uma mensagem em português,
-nunca com um traceback; o resultado fica em ``verificacao.RESULTADOS``.
+As lições os chamam como ``licao5.verificar_...`` (``from cursoconv.exercicios import licao5``).
+Seguem :mod:`cursoconv.exercicios.base`: recebem a resposta do estudante e terminam com uma
+mensagem em português, nunca com um traceback.
 """
+import contextlib
 import copy
 import random
+import sys
 
 import torch
 from torch import nn
 
-from . import utils
-from .lenet import contar_parametros, lenet5_moderna, lenet5_variante
-from .verificacao import chamar, como_inteiro, pendente, reprovar, verificador
+from cursoconv.avaliacao import evaluate_accuracy
+from cursoconv.lenet import contar_parametros, lenet5_moderna, lenet5_variante
+from .base import chamar, como_inteiro, pendente, reprovar, verificador
 
 # Os exercícios que só se corrigem lendo (sem verificador) estão listados aqui
 # para a página dos instrutores: a solução de cada um traz os critérios de correção.
@@ -107,17 +110,20 @@ def verificar_moderna_max(modelo):
     return problemas
 
 
-class _Lotes:
-    """Um carregador simples: lista de lotes ``(X, y)`` que pode ser percorrida várias vezes."""
+@contextlib.contextmanager
+def _vigiar_chamadas(funcao):
+    """Anota, na lista devolvida, cada chamada de ``funcao`` dentro do bloco, por qualquer nome."""
+    chamadas, anterior = [], sys.getprofile()
 
-    def __init__(self, lotes):
-        self.lotes = lotes
+    def perfil(quadro, evento, _):
+        if evento == "call" and quadro.f_code is funcao.__code__:
+            chamadas.append(quadro.f_code.co_name)
 
-    def __iter__(self):
-        return iter(self.lotes)
-
-    def __len__(self):
-        return len(self.lotes)
+    sys.setprofile(perfil)
+    try:
+        yield chamadas
+    finally:
+        sys.setprofile(anterior)
 
 
 @verificador("ex-l5-avaliar", "avaliação por amostra")
@@ -127,11 +133,6 @@ def verificar_avaliar(funcao):
         pendente()
     gerador = torch.Generator().manual_seed(11)
     problemas = []
-    original = utils.evaluate_accuracy
-
-    def proibida(*args, **kwargs):
-        raise RuntimeError("a função do curso utils.evaluate_accuracy não vale aqui")
-
     for caso in range(4):
         entradas, classes = int(torch.randint(3, 9, (1,), generator=gerador)), 4
         net = nn.Sequential(nn.Flatten(), nn.Linear(entradas, classes))
@@ -142,15 +143,15 @@ def verificar_avaliar(funcao):
         tamanhos = [int(t) for t in torch.randint(1, 12, (int(torch.randint(2, 5, (1,), generator=gerador)),),
                                                   generator=gerador)]
         tamanhos[-1] = 1 if caso % 2 == 0 else tamanhos[-1]
-        lotes = _Lotes([(torch.randn(t, 1, entradas, generator=gerador),
-                         torch.randint(0, classes, (t,), generator=gerador)) for t in tamanhos])
+        lotes = [(torch.randn(t, 1, entradas, generator=gerador),
+                  torch.randint(0, classes, (t,), generator=gerador)) for t in tamanhos]
         loss = nn.CrossEntropyLoss()
-        acc_ref, perda_ref = original(lotes, net, loss)
-        utils.evaluate_accuracy = proibida
-        try:
+        acc_ref, perda_ref = evaluate_accuracy(lotes, net, loss)
+        with _vigiar_chamadas(evaluate_accuracy) as chamadas:
             resposta = chamar(funcao, net, lotes, loss)
-        finally:
-            utils.evaluate_accuracy = original
+        if chamadas:
+            reprovar("a sua função chama utils.evaluate_accuracy, a função do curso que o exercício pede "
+                     "para você escrever: percorra os lotes e some acertos e perdas por conta própria.")
         if not isinstance(resposta, (tuple, list)) or len(resposta) != 2:
             reprovar("a função deve devolver um par (acurácia, perda), como utils.evaluate_accuracy; "
                      f"devolveu {type(resposta).__name__}.")

@@ -1,26 +1,21 @@
 """Figuras da lição 4 (agrupamento): a janela sobre a entrada, a animação e o deslocamento.
 
-As lições as chamam como ``figuras.desenhar_agrupamento`` etc.: o módulo
-:mod:`cursoconv.figuras` as entrega pelo nome. Usam as mesmas grades e cores das
-figuras da correlação cruzada.
+As lições as chamam como ``figuras.desenhar_agrupamento`` etc. Usam as mesmas
+grades e cores das figuras da correlação cruzada (``figuras/base.py``).
 """
 import matplotlib.pyplot as plt
 import numpy as np
 import torch.nn.functional as F
 
-from . import conv
-from .figuras import COR_BORDA, _fmt, _gif, _grade
+from cursoconv import conv
+from cursoconv.formato import enxuto
+from .base import COR_BORDA, gif, grade
 
 NOMES_MODO = {"max": "máx", "media": "média"}
 #: Tamanho das letras das figuras da lição 4. No celular (tela de 360 px), o livro mostra
 #: as figuras com 312 px de largura: para que as letras fiquem com pelo menos 9 pt na tela,
 #: uma figura de L polegadas precisa de letras de 2,8·L pt. As figuras abaixo têm até 5 polegadas.
 FONTE_L4 = 15
-
-
-def _fmt_br(v):
-    """Como ``_fmt``, mas com vírgula decimal (as médias podem não ser inteiras): 2,25."""
-    return _fmt(v).replace(".", ",")
 
 
 def _moldura(X, preenchimento, modo):
@@ -38,8 +33,10 @@ def conta_agrupamento(X, tamanho, modo="max", posicao=(0, 0), preenchimento=0, p
     r, c = posicao[0] * s_h, posicao[1] * s_w
     janela = Xp[r:r + k_h, c:c + k_w].flatten()
     Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
-    valores = "; ".join(_fmt_br(v) for v in janela) if modo == "media" else ", ".join(_fmt(v) for v in janela)
-    return f"{NOMES_MODO[modo]}({valores}) = {_fmt_br(Y[posicao])}"
+    escritos = [enxuto(v) for v in janela]
+    # com vírgula decimal, os valores se separam por ponto e vírgula: média(0,5; 1; 2; 3)
+    valores = "; ".join(escritos) if modo == "media" or any("," in v for v in escritos) else ", ".join(escritos)
+    return f"{NOMES_MODO[modo]}({valores}) = {enxuto(Y[posicao])}"
 
 
 def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchimento=0, passo=None,
@@ -65,7 +62,7 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
     altura = n_h + 2.0
     fig, ax = plt.subplots(figsize=(0.5 * largura + 0.2, 0.5 * altura + 0.2))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
-    _grade(ax, Xp, 0, 0.9, janela=(i * s_h, j * s_w, k_h, k_w), borda_cinza=preenchimento, fmt=_fmt_br,
+    grade(ax, Xp, 0, 0.9, janela=(i * s_h, j * s_w, k_h, k_w), borda_cinza=preenchimento, fmt=enxuto,
           tam=FONTE_L4)
     ax.text(n_w / 2, 0.6, "entrada", ha="center", fontsize=FONTE_L4)
     y_saida = 0.9 + (n_h - m_h) / 2
@@ -73,7 +70,7 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
             fontsize=FONTE_L4)
     ax.annotate("", xy=(x_saida - 0.15, 0.9 + n_h / 2), xytext=(n_w + 0.15, 0.9 + n_h / 2),
                 arrowprops={"arrowstyle": "->", "lw": 1.5, "color": COR_BORDA})
-    _grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar, fmt=_fmt_br, tam=FONTE_L4)
+    grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar, fmt=enxuto, tam=FONTE_L4)
     ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída", ha="center", fontsize=FONTE_L4)
     conta = conta_agrupamento(X, tamanho, modo, posicao, preenchimento, passo)
     ax.text(largura / 2, n_h + 1.5, conta, ha="center", va="center", fontsize=FONTE_L4)
@@ -92,7 +89,7 @@ def animar_agrupamento(X, tamanho=(2, 2), modo="max", preenchimento=0, passo=Non
     m_h, m_w = Y.shape
     figs = (desenhar_agrupamento(X, tamanho, modo, posicao=divmod(n, m_w), preenchimento=preenchimento,
                                  passo=passo, revelar=n + 1) for n in range(m_h * m_w))
-    return _gif(figs, ms_por_quadro, dpi)
+    return gif(figs, ms_por_quadro, dpi)
 
 
 def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada"):
@@ -121,7 +118,7 @@ def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada")
             for (a, b), v in np.ndenumerate(M.numpy()):
                 r, g, bl, _ = imagem.cmap(imagem.norm(v))
                 cor = "white" if 0.299 * r + 0.587 * g + 0.114 * bl < 0.5 else "black"
-                ax.text(b, a, _fmt_br(v), ha="center", va="center", fontsize=FONTE_L4 - 2, color=cor)
+                ax.text(b, a, enxuto(v), ha="center", va="center", fontsize=FONTE_L4 - 2, color=cor)
             ax.set_xticks([])
             ax.set_yticks([])
             if linha == 0:
@@ -139,5 +136,5 @@ def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada")
 def _fmt_vetor(K):
     """[1, −1] para um núcleo de uma linha; a forma (2×2) para os outros."""
     if K.shape[0] == 1:
-        return "[" + ", ".join(_fmt(v).replace("-", "−") for v in K[0]) + "]"
+        return "[" + ", ".join(enxuto(v).replace("-", "−") for v in K[0]) + "]"
     return "×".join(map(str, K.shape))

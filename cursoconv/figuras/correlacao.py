@@ -1,77 +1,18 @@
-"""Figuras das lições 1 a 4, desenhadas com matplotlib a partir de valores calculados.
+"""Figuras da correlação cruzada (lições 1 a 3), desenhadas com matplotlib a partir de valores calculados.
 
 Nenhum número é digitado nas figuras: as saídas vêm das funções de
 ``cursoconv.conv``, as mesmas que as lições mostram. As lições chamam estas
 funções numa célula de código, e ``ferramentas/gerar_figuras.py`` grava as
 mesmas figuras em ``figures/``.
 """
-import io
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.patches import Rectangle
 
-from . import conv
-
-COR_JANELA = "#9ecae1"      # janela da entrada e núcleo em uso
-COR_SAIDA = "#fdd0a2"       # valor da saída sendo calculado
-COR_PREENCHIMENTO = "#eeeeee"
-COR_BORDA = "#444444"
-UNIDADE = 0.42              # lado de uma célula das figuras de correlação, em polegadas
-
-
-def _luminancia(cor):
-    """Luminância relativa de uma cor (WCAG 2), de 0 (preto) a 1 (branco)."""
-    from matplotlib.colors import to_rgb
-    canais = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(cor)]
-    return 0.2126 * canais[0] + 0.7152 * canais[1] + 0.0722 * canais[2]
-
-
-def contraste(cor1, cor2):
-    """Razão de contraste entre duas cores (WCAG 2): de 1 (iguais) a 21 (preto e branco)."""
-    a, b = sorted((_luminancia(cor1), _luminancia(cor2)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
-
-
-def cor_do_texto(fundo):
-    """Preto ou branco, o que tiver mais contraste com ``fundo`` (nada de branco em cor clara)."""
-    return "white" if contraste("white", fundo) > contraste("black", fundo) else "black"
-
-
-def _fmt(v):
-    """Escreve um número sem casas decimais inúteis (2, -1, 0.5)."""
-    v = float(v)
-    if np.isinf(v):
-        return "−∞" if v < 0 else "∞"
-    return str(int(round(v))) if abs(v - round(v)) < 1e-9 else f"{v:.2f}".rstrip("0")
-
-
-def _grade(ax, M, x0, y0, janela=None, saida_ate=None, destaque=None, borda_cinza=0, tam=11, fmt=None):
-    """Desenha a matriz M com o canto superior esquerdo em (x0, y0), uma célula por valor.
-
-    janela: (i, j, altura, largura) das células pintadas de azul;
-    destaque: (i, j) da célula pintada de laranja;
-    saida_ate: só as primeiras ``saida_ate`` células (em ordem de leitura) mostram o valor;
-    borda_cinza: largura do preenchimento, desenhado em cinza;
-    fmt: função que escreve cada valor (por padrão, sem casas decimais inúteis).
-    """
-    fmt = fmt or _fmt
-    linhas, colunas = M.shape
-    for i in range(linhas):
-        for j in range(colunas):
-            cor = "white"
-            if borda_cinza and (i < borda_cinza or j < borda_cinza or i >= linhas - borda_cinza
-                                or j >= colunas - borda_cinza):
-                cor = COR_PREENCHIMENTO
-            if janela and janela[0] <= i < janela[0] + janela[2] and janela[1] <= j < janela[1] + janela[3]:
-                cor = COR_JANELA
-            if destaque == (i, j):
-                cor = COR_SAIDA
-            ax.add_patch(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=cor, edgecolor=COR_BORDA, lw=1.2))
-            if saida_ate is None or i * colunas + j < saida_ate:
-                ax.text(x0 + j + 0.5, y0 + i + 0.5, fmt(M[i, j]), ha="center", va="center", fontsize=tam)
+from cursoconv import conv
+from cursoconv.formato import enxuto
+from .base import UNIDADE, cor_do_texto, gif, grade
 
 
 def _saida(Xp, K, passo):
@@ -90,10 +31,10 @@ def expressao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1)):
     partes = []
     for x, k in zip(Xp, K3):
         janela = x[r:r + k_h, c:c + k_w]
-        termos = " + ".join(f"{_fmt(a)}×{_fmt(b)}" for a, b in zip(janela.flatten(), k.flatten()))
+        termos = " + ".join(f"{enxuto(a)}×{enxuto(b)}" for a, b in zip(janela.flatten(), k.flatten()))
         partes.append(termos)
     texto = partes[0] if len(partes) == 1 else " + ".join(f"({p})" for p in partes)
-    return f"{texto} = {_fmt(Y[i, j])}"
+    return f"{texto} = {enxuto(Y[i, j])}"
 
 
 def _preparar(X, K, preenchimento, passo):
@@ -129,15 +70,15 @@ def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), rev
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
     for c in range(c_i):
         y0 = c * faixa + 0.9
-        _grade(ax, Xp[c], 0, y0, janela=(i * passo[0], j * passo[1], k_h, k_w), borda_cinza=preenchimento)
+        grade(ax, Xp[c], 0, y0, janela=(i * passo[0], j * passo[1], k_h, k_w), borda_cinza=preenchimento)
         yk = y0 + (n_h - k_h) / 2
-        _grade(ax, K3[c], x_nucleo, yk, janela=(0, 0, k_h, k_w))
+        grade(ax, K3[c], x_nucleo, yk, janela=(0, 0, k_h, k_w))
         ax.text(n_w + 0.8, y0 + n_h / 2, "⋆", ha="center", va="center", fontsize=30)
         rotulo = "" if c_i == 1 else f" (canal {c + 1})"
         ax.text(n_w / 2, y0 - 0.3, "entrada" + rotulo, ha="center", fontsize=11)
         ax.text(x_nucleo + k_w / 2, yk - 0.3, "núcleo" + rotulo, ha="center", fontsize=11)
     y_saida = (c_i * faixa + 0.9 - m_h) / 2 if c_i > 1 else 0.9 + (n_h - m_h) / 2
-    _grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar)
+    grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar)
     ax.text(x_saida - 0.8, y_saida + m_h / 2, "=", ha="center", va="center", fontsize=18)
     ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída" if c_i == 1 else "saída\n(soma dos canais)",
             ha="center", fontsize=11)
@@ -162,25 +103,7 @@ def animar_correlacao(X, K, preenchimento=0, passo=(1, 1), ms_por_quadro=1100, d
     m_h, m_w = Y.shape
     figs = (desenhar_correlacao(X, K, posicao=divmod(n, m_w), preenchimento=preenchimento,
                                 passo=passo, revelar=n + 1) for n in range(m_h * m_w))
-    return _gif(figs, ms_por_quadro, dpi)
-
-
-def _gif(figs, ms_por_quadro, dpi):
-    """Junta as figuras de ``figs`` (uma por quadro) num GIF que se repete; devolve os bytes."""
-    from PIL import Image
-    quadros = []
-    for fig in figs:
-        fig.set_dpi(dpi)
-        fig.canvas.draw()
-        quadros.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]))
-        plt.close(fig)
-    quadros = [q.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-               for q in quadros]
-    duracoes = [ms_por_quadro] * (len(quadros) - 1) + [3 * ms_por_quadro]
-    saida = io.BytesIO()
-    quadros[0].save(saida, format="GIF", save_all=True, append_images=quadros[1:],
-                    duration=duracoes, loop=0)
-    return saida.getvalue()
+    return gif(figs, ms_por_quadro, dpi)
 
 
 # Largura máxima de uma linha de matrizes, em células (com os espaços entre elas):
@@ -242,7 +165,7 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
         if anotar:
             for (i, j), v in np.ndenumerate(M.numpy()):
                 cor = cor_do_texto(imagem.cmap(imagem.norm(v)))
-                ax.text(j, i, _fmt(v), ha="center", va="center", fontsize=9, color=cor)
+                ax.text(j, i, enxuto(v), ha="center", va="center", fontsize=9, color=cor)
         ax.set_title(titulo, fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -269,18 +192,3 @@ def grafico_encolhimento(n, k, camadas, p=0):
     ax.legend()
     fig.tight_layout()
     return fig
-
-
-#: Figuras da lição 4, em figuras_agrupamento.py, entregues aqui pelo nome.
-_AGRUPAMENTO = {"conta_agrupamento", "desenhar_agrupamento", "animar_agrupamento", "desenhar_deslocamento"}
-
-
-def __getattr__(nome):
-    """``figuras.desenhar_agrupamento`` e as outras figuras da lição 4 (em figuras_agrupamento.py)."""
-    if nome in _AGRUPAMENTO:
-        from cursoconv import figuras_agrupamento
-        return getattr(figuras_agrupamento, nome)
-    raise AttributeError(f"o módulo cursoconv.figuras não tem {nome!r}")
-
-
-from .explorador import explorador  # noqa: E402,F401  (o explorador interativo, em cursoconv/explorador.py)

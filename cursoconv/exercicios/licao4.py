@@ -1,81 +1,25 @@
 """Verificadores dos exercícios da lição 4 (agrupamento).
 
+As lições os chamam como ``licao4.verificar_...`` (``from cursoconv.exercicios import licao4``).
 As funções de agrupamento escritas do zero ficam em ``cursoconv.conv`` (seção
-"Lição 4"), junto das outras camadas; aqui ficam só os verificadores, no estilo
-de ``cursoconv.verificacao``: cada um testa a resposta do estudante em entradas
-sorteadas na hora (que ninguém pode ter decorado) e, quando o exercício pede
-código próprio, reprova a resposta que só chama o agrupamento do PyTorch ou
-devolve a função da lição.
+"Lição 4"). No estilo de :mod:`cursoconv.exercicios.base`, cada verificador testa a
+resposta do estudante em entradas sorteadas na hora e, quando o exercício pede
+código próprio, reprova a resposta que usa o atalho pronto do PyTorch que o
+enunciado proíbe, ou que devolve a função da lição.
 """
-import contextlib
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import conv
-from .verificacao import chamar, como_inteiro, como_tensor, reprovar, verificador
-
-#: Funções do PyTorch que fazem o agrupamento (ou a convolução) por nós: (módulo, nome).
-#: As camadas ``nn.MaxPool2d``, ``nn.AvgPool2d``, ``nn.AdaptiveAvgPool2d`` e
-#: ``nn.Conv2d`` chamam as de ``torch.nn.functional``, por isso também são vigiadas.
-PRONTAS = [(F, nome) for nome in ("max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d",
-                                  "adaptive_max_pool2d", "lp_pool2d", "conv2d")]
-PRONTAS += [(torch, nome) for nome in ("max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "conv2d")
-            if hasattr(torch, nome)]
+from cursoconv import conv
+from .base import Sorteio, chamar_vigiado, como_inteiro, como_tensor, reprovar, verificador
 
 
-@contextlib.contextmanager
-def vigiar(prontas=PRONTAS):
-    """Troca, enquanto durar o bloco, as funções ``prontas`` por cópias que anotam a chamada.
-
-    Devolve a lista (preenchida durante o bloco) dos nomes chamados, como
-    ``"F.max_pool2d"``. As originais voltam ao lugar mesmo se der erro.
-    """
-    chamadas = []
-    originais = []
-    for modulo, nome in prontas:
-        original = getattr(modulo, nome, None)
-        if original is None:
-            continue
-        rotulo = ("F." if modulo is F else "torch.") + nome
-
-        def anotar(*args, _original=original, _rotulo=rotulo, **kwargs):
-            chamadas.append(_rotulo)
-            return _original(*args, **kwargs)
-
-        originais.append((modulo, nome, original))
-        setattr(modulo, nome, anotar)
-    try:
-        yield chamadas
-    finally:
-        for modulo, nome, original in originais:
-            setattr(modulo, nome, original)
-
-
-def _chamar_vigiado(funcao, *args, pedido="escreva o cálculo com laços ou operações de tensores"):
-    """Chama a função do estudante; reprova se ela usou o agrupamento pronto do PyTorch."""
-    with vigiar() as chamadas:
-        resultado = chamar(funcao, *args)
-    if chamadas:
-        usadas = ", ".join(sorted(set(chamadas)))
-        verbo = "fazem" if len(set(chamadas)) > 1 else "faz"
-        reprovar(f"a sua função chama {usadas}, que já {verbo} o trabalho pronto. "
-                 f"O exercício pede o seu próprio código: {pedido}.")
+def _chamar_vigiado(funcao, *args, pedido, proibidos=("agrupamento", "convolução")):
+    """Chama a função do estudante; reprova se ela usou um atalho ``proibido`` do PyTorch."""
+    resultado, vigia = chamar_vigiado(funcao, *args)
+    vigia.reprovar_atalhos(proibidos, pedido)
     return resultado
-
-
-def _sorteio(semente=None):
-    gerador = torch.Generator()
-    if semente is None:
-        gerador.seed()  # entradas novas a cada verificação
-    else:
-        gerador.manual_seed(semente)
-
-    def sorteia(a, b):
-        return int(torch.randint(a, b + 1, (1,), generator=gerador))
-
-    return gerador, sorteia
 
 
 # --------------------------------------------------------------------------
@@ -93,14 +37,14 @@ def verificar_media_sem_preenchimento(funcao, quantas=30, semente=None):
     if any(funcao is da_licao for da_licao in (conv.pool2d, conv.pool2d_passo, conv.pool2d_canais)):
         reprovar(f"você entregou a função da lição, conv.{funcao.__name__}, que divide pelo tamanho da "
                  "janela inteira (conta a moldura de zeros). Escreva a sua própria função.")
-    gerador, sorteia = _sorteio(semente)
+    sorteio = Sorteio(semente)
     problemas = []
     for _ in range(quantas):
-        k = (sorteia(1, 4), sorteia(1, 4))
-        p = (sorteia(0, k[0] // 2), sorteia(0, k[1] // 2))
-        n = (sorteia(max(1, k[0] - 2 * p[0]), 9), sorteia(max(1, k[1] - 2 * p[1]), 9))
-        s = (sorteia(1, 3), sorteia(1, 3))
-        X = torch.randn(n, generator=gerador)
+        k = (sorteio.inteiro(1, 4), sorteio.inteiro(1, 4))
+        p = (sorteio.inteiro(0, k[0] // 2), sorteio.inteiro(0, k[1] // 2))
+        n = (sorteio.inteiro(max(1, k[0] - 2 * p[0]), 9), sorteio.inteiro(max(1, k[1] - 2 * p[1]), 9))
+        s = (sorteio.inteiro(1, 3), sorteio.inteiro(1, 3))
+        X = torch.randn(n, generator=sorteio.gerador)
         esperado = media_sem_preenchimento_referencia(X, k, p, s)
         obtido = _chamar_vigiado(funcao, X.clone(), k, p, s,
                                  pedido="percorra as janelas e divida cada soma pelo número de pixels "
@@ -137,10 +81,10 @@ def pilha():
 @verificador("ex-l4-pilha", "tamanho da saída de uma pilha")
 def verificar_lado_da_pilha(funcao, quantas=12, semente=None):
     """``funcao(n)`` deve dar o lado da saída da pilha para uma entrada n×n, sem rodar a pilha."""
-    _, sorteia = _sorteio(semente)
+    sorteio = Sorteio(semente)
     rede = pilha()
     problemas = []
-    for n in [sorteia(8, 300) for _ in range(quantas)]:
+    for n in [sorteio.inteiro(8, 300) for _ in range(quantas)]:
         with torch.no_grad():
             esperado = rede(torch.zeros(1, 1, n, n)).shape[-1]
         obtido = como_inteiro(_chamar_vigiado(funcao, n, pedido="use a fórmula do tamanho da saída "
@@ -162,11 +106,11 @@ def verificar_lado_da_pilha(funcao, quantas=12, semente=None):
 @verificador("ex-l4-global", "agrupamento médio global")
 def verificar_media_global(funcao, quantas=10, semente=None):
     """``funcao(X)``, com X de forma b × c × n_h × n_w, deve dar a média de cada canal: b × c."""
-    gerador, sorteia = _sorteio(semente)
+    sorteio = Sorteio(semente)
     problemas = []
     for _ in range(quantas):
-        b, c, n_h, n_w = sorteia(1, 4), sorteia(1, 6), sorteia(1, 9), sorteia(1, 9)
-        X = torch.randn((b, c, n_h, n_w), generator=gerador)
+        b, c, n_h, n_w = sorteio.inteiro(1, 4), sorteio.inteiro(1, 6), sorteio.inteiro(1, 9), sorteio.inteiro(1, 9)
+        X = torch.randn((b, c, n_h, n_w), generator=sorteio.gerador)
         obtido = _chamar_vigiado(funcao, X.clone(), pedido="tire a média de cada canal com as operações "
                                                          "de tensores (por exemplo, .mean ou .sum)")
         obtido = como_tensor(obtido, f"com X {b}×{c}×{n_h}×{n_w}, a saída", forma=(b, c))

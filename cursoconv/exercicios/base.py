@@ -1,0 +1,256 @@
+"""A base dos verificadores: um só formato de resultado, um só sorteio, um só vigia de atalhos.
+
+Todo verificador é uma função decorada com :func:`verificador`: recebe a
+resposta do estudante e termina sempre com uma mensagem em português, nunca com
+um traceback (``Exercício «bordas horizontais»: ainda não está certo.`` e, em
+seguida, ``- o núcleo não reage às bordas horizontais``). O resultado fica em
+``RESULTADOS`` (rótulo → estado e mensagem), que a correção automática (``make
+corrigir``) lê; os estados possíveis estão em ``ESTADOS``. A função decorada
+devolve a lista de problemas (vazia = correto) ou interrompe a verificação com
+:func:`pendente` ou :func:`reprovar`; :func:`chamar`, :func:`como_tensor` e
+:func:`como_inteiro` já tratam os erros comuns (tipo ou forma errados, exceção,
+``return`` esquecido). As entradas de teste vêm de :class:`Sorteio`, e
+:class:`Vigia` flagra a convolução e o agrupamento prontos do PyTorch, por
+qualquer nome. Os verificadores de cada lição ficam em ``licao0.py`` a ``licao5.py``.
+"""
+import functools
+import re
+import secrets
+
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
+
+#: Estados de um exercício, na ordem em que aparecem na planilha de notas.
+#: "tempo esgotado" só é dado pela correção automática (o notebook não terminou).
+ESTADOS = ("correto", "errado", "sem resposta", "erro", "tempo esgotado")
+
+#: Resultado do último verificador rodado de cada exercício, pelo rótulo.
+RESULTADOS = {}
+
+
+class _Veredito(Exception):
+    """Interrompe um verificador com um estado e uma mensagem já em português."""
+
+    def __init__(self, estado, mensagem):
+        super().__init__(mensagem)
+        self.estado, self.mensagem = estado, mensagem
+
+
+def pendente(mensagem="complete o exercício e rode esta célula de novo."):
+    """Interrompe a verificação: o exercício ainda não foi respondido."""
+    raise _Veredito("sem resposta", mensagem)
+
+
+def reprovar(mensagem, estado="errado"):
+    """Interrompe a verificação com um problema (``estado`` ``"errado"`` ou ``"erro"``)."""
+    raise _Veredito(estado, mensagem)
+
+
+def registrar(rotulo, estado, mensagem, nome=None):
+    """Guarda o resultado em ``RESULTADOS``, imprime a mensagem padronizada e a devolve."""
+    if estado not in ESTADOS:
+        raise ValueError(f"estado desconhecido: {estado!r}")
+    titulo = f"Exercício «{nome}»" if nome else f"Exercício {rotulo}"
+    cabecalho = {"correto": "correto!", "errado": "ainda não está certo.",
+                 "sem resposta": "ainda não respondido.", "erro": "a sua resposta deu erro.",
+                 "tempo esgotado": "o notebook não terminou a tempo."}[estado]
+    texto = f"{titulo}: {cabecalho}"
+    if mensagem:
+        texto += "\n" + "\n".join(f" - {linha}" for linha in mensagem.split("\n") if linha)
+    RESULTADOS[rotulo] = {"estado": estado, "mensagem": mensagem, "nome": nome or rotulo}
+    print(texto)
+    return texto
+
+
+def verificador(rotulo, nome=None):
+    """Decora um verificador do exercício ``rotulo`` (``ex-l1-horizontal``), que o estudante
+    lê como ``nome`` (``bordas horizontais``): padroniza a mensagem e registra o resultado."""
+    def decorar(funcao):
+        @functools.wraps(funcao)
+        def verificar(*args, **kwargs):
+            try:
+                problemas = funcao(*args, **kwargs) or []
+            except _Veredito as v:
+                estado, mensagem = v.estado, v.mensagem
+            except Exception as erro:  # um caso que o verificador não previu: nunca um traceback
+                estado = "erro"
+                mensagem = (f"a resposta provocou um erro ({type(erro).__name__}: {erro}). "
+                            "Confira o tipo e a forma do que você respondeu.")
+            else:
+                estado = "errado" if problemas else "correto"
+                mensagem = "\n".join(problemas)
+            registrar(rotulo, estado, mensagem, nome)
+            return None
+        verificar.rotulo, verificar.nome = rotulo, nome
+        return verificar
+    return decorar
+
+
+def _descrever(args):
+    partes = []
+    for a in args:
+        forma = getattr(a, "shape", None)
+        partes.append("×".join(map(str, forma)) if forma is not None else repr(a))
+    return " e ".join(partes)
+
+
+def chamar(funcao, *args):
+    """Chama a função do estudante; exceções e ``return`` esquecido viram mensagens claras."""
+    if funcao is None:
+        pendente()
+    if not callable(funcao):
+        reprovar(f"a resposta deve ser uma função, mas é um {type(funcao).__name__}.")
+    try:
+        resultado = funcao(*args)
+    except NotImplementedError:
+        pendente()
+    except Exception as erro:
+        reprovar(f"com entradas {_descrever(args)}, a sua função levantou "
+                 f"{type(erro).__name__}: {erro}", estado="erro")
+    if resultado is None:
+        reprovar("a sua função devolveu None: faltou o return no fim dela?")
+    return resultado
+
+
+def como_tensor(valor, nome="a resposta", forma=None):
+    """Converte ``valor`` num tensor ``float32``; tipo ou forma errados viram mensagens claras."""
+    if valor is None or valor is ...:
+        pendente()
+    try:
+        tensor = torch.as_tensor(valor, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError):
+        reprovar(f"{nome} deve ser um tensor (ou uma lista de números), mas é um {type(valor).__name__}.")
+    if forma is not None and tuple(tensor.shape) != tuple(forma):
+        reprovar(f"{nome} deve ter forma {tuple(forma)}, mas tem forma {tuple(tensor.shape)}.")
+    return tensor
+
+
+def como_inteiro(valor, nome="a resposta"):
+    """Confere que ``valor`` é um número inteiro (aceita ``3.0``); devolve o ``int``."""
+    if valor is None or valor is ...:
+        pendente()
+    if isinstance(valor, bool):
+        reprovar(f"{nome} deve ser um número inteiro, mas é {valor!r}.")
+    try:
+        inteiro = int(valor)
+    except (TypeError, ValueError):
+        reprovar(f"{nome} deve ser um número inteiro, mas é {valor!r} ({type(valor).__name__}).")
+    if inteiro != valor:
+        reprovar(f"{nome} deve ser um número inteiro, mas é {valor!r}.")
+    return inteiro
+
+
+def como_numero(valor, nome="a resposta"):
+    """Converte ``valor`` em ``float``; tipo errado vira mensagem clara."""
+    if valor is None or valor is ...:
+        pendente()
+    if isinstance(valor, bool):
+        reprovar(f"{nome} deve ser um número, mas é {valor!r}.")
+    try:
+        return float(valor)
+    except (TypeError, ValueError):
+        reprovar(f"{nome} deve ser um número, mas é {valor!r} ({type(valor).__name__}).")
+
+
+def comparar_tensor(obtido, esperado, entrada):
+    """Lista (0 ou 1 item) o que não bate entre a saída do estudante e a esperada."""
+    if not isinstance(obtido, torch.Tensor):
+        reprovar(f"a função deve devolver um tensor, mas devolveu um {type(obtido).__name__}.")
+    if tuple(obtido.shape) != tuple(esperado.shape):
+        return [f"com {entrada}, a saída tem forma {tuple(obtido.shape)}, "
+                f"mas deveria ter forma {tuple(esperado.shape)}."]
+    if not torch.allclose(obtido.detach().float(), esperado.float(), atol=1e-4, rtol=1e-4):
+        return [f"com {entrada}, a forma da saída está certa, mas os valores não batem."]
+    return []
+
+
+class Sorteio:
+    """As entradas de teste de uma verificação: semente nova a cada vez, ou ``semente`` fixa (testes)."""
+
+    def __init__(self, semente=None):
+        self.gerador = torch.Generator().manual_seed(secrets.randbits(62) if semente is None else semente)
+
+    def inteiro(self, a, b):
+        """Um inteiro entre ``a`` e ``b``, inclusive."""
+        return int(torch.randint(a, b + 1, (1,), generator=self.gerador))
+
+
+_CONVOLUCAO = re.compile(r"conv(olution|\d|_)")
+
+
+def atalho(nome):
+    """``"convolution.default"`` → ``("convolução", "F.conv2d")``; ``"avg_pool2d"`` → ``("agrupamento",
+    "F.avg_pool2d")``; uma operação que não é atalho → ``None``."""
+    base = nome.split(".")[0].strip("_")
+    if "pool" in base:
+        base = base.replace("_with_indices", "").replace("mkldnn_", "")
+        return "agrupamento", f"F.{base}"
+    if _CONVOLUCAO.search(base):
+        return "convolução", "F.conv2d"
+    return None
+
+
+class _NasFuncoes(TorchFunctionMode):
+    def __init__(self, vigia):
+        super().__init__()
+        self.vigia = vigia
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        self.vigia.total += 1
+        self.vigia.anotar(getattr(func, "__name__", ""))
+        return func(*args, **(kwargs or {}))
+
+
+class Vigia(TorchDispatchMode):
+    """Observa o que o código faz com o PyTorch dentro do bloco ``with Vigia() as vigia:``.
+
+    ``vigia.usados`` leva o nome que o estudante conhece (``"F.avg_pool2d"``) ao tipo
+    (``"agrupamento"`` ou ``"convolução"``) de cada convolução ou agrupamento pronto
+    usado, por qualquer caminho: ``F.conv2d``, ``from torch.nn.functional import
+    avg_pool2d``, ``nn.MaxPool2d``, ``torch.ops.aten.convolution.default(...)``,
+    ``torch._C._nn.adaptive_avg_pool2d(...)``. O vigia fica no despachante do PyTorch
+    (``TorchDispatchMode``), por onde passa toda operação, e também nas funções
+    (``TorchFunctionMode``), porque o ATen reescreve algumas antes do despachante (o
+    agrupamento adaptativo com saída 1×1 chega lá como uma média). ``vigia.total``
+    conta as funções do PyTorch chamadas (as operações com tensores).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.total, self.usados, self.funcoes = 0, {}, _NasFuncoes(self)
+
+    def anotar(self, nome):
+        achado = atalho(nome)
+        if achado:
+            self.usados[achado[1]] = achado[0]
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.anotar(func.__name__)  # toda operação do ATen, qualquer que seja o nome usado
+        return func(*args, **(kwargs or {}))
+
+    def __enter__(self):
+        self.funcoes.__enter__()
+        return super().__enter__()
+
+    def __exit__(self, *erro):
+        super().__exit__(*erro)
+        self.funcoes.__exit__(*erro)
+
+    def reprovar_atalhos(self, proibidos, pedido):
+        """Reprova o código que usou um atalho de um dos tipos ``proibidos``; ``pedido`` diz o que fazer."""
+        partes = []
+        for tipo, artigo in (("convolução", "a convolução pronta"), ("agrupamento", "o agrupamento pronto")):
+            nomes = sorted(nome for nome, t in self.usados.items() if t == tipo)
+            if tipo in proibidos and nomes:
+                partes.append(f"{artigo} do PyTorch ({', '.join(nomes)})")
+        if partes:
+            reprovar(f"a sua função usa {' e '.join(partes)}, que o verificador reconhece por qualquer "
+                     f"nome com que seja chamado. O exercício pede o seu próprio código: {pedido}.")
+
+
+def chamar_vigiado(funcao, *args):
+    """Chama a função do estudante como :func:`chamar`, com um :class:`Vigia`; devolve (resultado, vigia)."""
+    with Vigia() as vigia:
+        resultado = chamar(funcao, *args)
+    return resultado, vigia

@@ -1,0 +1,78 @@
+"""O que todas as figuras do curso usam: cores, contraste, a grade de valores e o GIF animado."""
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cursoconv.formato import enxuto
+
+COR_JANELA = "#9ecae1"      # janela da entrada e núcleo em uso
+COR_SAIDA = "#fdd0a2"       # valor da saída sendo calculado
+COR_PREENCHIMENTO = "#eeeeee"
+COR_BORDA = "#444444"
+UNIDADE = 0.42              # lado de uma célula das figuras de correlação, em polegadas
+
+
+def _luminancia(cor):
+    """Luminância relativa de uma cor (WCAG 2), de 0 (preto) a 1 (branco)."""
+    from matplotlib.colors import to_rgb
+    canais = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(cor)]
+    return 0.2126 * canais[0] + 0.7152 * canais[1] + 0.0722 * canais[2]
+
+
+def contraste(cor1, cor2):
+    """Razão de contraste entre duas cores (WCAG 2): de 1 (iguais) a 21 (preto e branco)."""
+    a, b = sorted((_luminancia(cor1), _luminancia(cor2)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def cor_do_texto(fundo):
+    """Preto ou branco, o que tiver mais contraste com ``fundo`` (nada de branco em cor clara)."""
+    return "white" if contraste("white", fundo) > contraste("black", fundo) else "black"
+
+
+def grade(ax, M, x0, y0, janela=None, saida_ate=None, destaque=None, borda_cinza=0, tam=11, fmt=None):
+    """Desenha a matriz M com o canto superior esquerdo em (x0, y0), uma célula por valor.
+
+    janela: (i, j, altura, largura) das células pintadas de azul;
+    destaque: (i, j) da célula pintada de laranja;
+    saida_ate: só as primeiras ``saida_ate`` células (em ordem de leitura) mostram o valor;
+    borda_cinza: largura do preenchimento, desenhado em cinza;
+    fmt: função que escreve cada valor (por padrão, ``formato.enxuto``: sem casas decimais inúteis).
+    """
+    fmt = fmt or enxuto
+    linhas, colunas = M.shape
+    for i in range(linhas):
+        for j in range(colunas):
+            cor = "white"
+            if borda_cinza and (i < borda_cinza or j < borda_cinza or i >= linhas - borda_cinza
+                                or j >= colunas - borda_cinza):
+                cor = COR_PREENCHIMENTO
+            if janela and janela[0] <= i < janela[0] + janela[2] and janela[1] <= j < janela[1] + janela[3]:
+                cor = COR_JANELA
+            if destaque == (i, j):
+                cor = COR_SAIDA
+            ax.add_patch(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=cor, edgecolor=COR_BORDA, lw=1.2))
+            if saida_ate is None or i * colunas + j < saida_ate:
+                ax.text(x0 + j + 0.5, y0 + i + 0.5, fmt(M[i, j]), ha="center", va="center", fontsize=tam)
+
+
+def gif(figs, ms_por_quadro, dpi):
+    """Junta as figuras de ``figs`` (uma por quadro) num GIF que se repete; devolve os bytes."""
+    from PIL import Image
+    quadros = []
+    for fig in figs:
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        quadros.append(Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3]))
+        plt.close(fig)
+    quadros = [q.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+               for q in quadros]
+    duracoes = [ms_por_quadro] * (len(quadros) - 1) + [3 * ms_por_quadro]
+    saida = io.BytesIO()
+    quadros[0].save(saida, format="GIF", save_all=True, append_images=quadros[1:],
+                    duration=duracoes, loop=0)
+    return saida.getvalue()
+
+
