@@ -15,7 +15,7 @@ NAO_DECIMAL = re.compile(r"((seç(ão|ões)|capítulos?)\s+[\d., e]*|(versão|ve
                          re.IGNORECASE)
 DECIMAL_COM_PONTO = re.compile(r"(?<![\w.,])(\d+)\.(\d+)(?![\w.])")
 MILHAR_COM_ESPACO = re.compile(r"(?<![\w.,])\d{1,3}(?:[  ]\d{3})+(?![\w,])")
-SEM_SEPARADOR = re.compile(r"(?<![\w.,])\d{4,}(?![\w,]|\.\d)")
+SEM_SEPARADOR = re.compile(r"(?<![\w.,])\d{4,}(?!\w|\.\d)")
 
 
 def problemas_no_texto(texto):
@@ -81,7 +81,8 @@ def test_numeros_do_texto_e_das_saidas(caminho):
 
 @pytest.mark.parametrize("texto, esperado", [
     ("a perda caiu para 0.35 na época 2", 1), ("60 000 imagens de treino", 1), ("48000 entradas", 1),
-    ("0,35 e 60.000 imagens, seção 7.5, seções 7.1 e 7.2, PyTorch 2.11, em 1998", 0), ("4.083.626 parâmetros e 0,890", 0),
+    ("1234,5 na figura", 1),
+    ("0,35 e 60.000 imagens, 1.234,5 e 0,8904, seção 7.5, seções 7.1 e 7.2, PyTorch 2.11, em 1998", 0), ("4.083.626 parâmetros e 0,890", 0),
 ])
 def test_o_verificador_de_numeros_pega_o_que_deve(texto, esperado):
     assert len(problemas_no_texto(texto)) == esperado, problemas_no_texto(texto)
@@ -110,14 +111,14 @@ def figuras_do_curso():
     matplotlib.use("Agg")
     import torch
 
-    from cursoconv import figuras, lenet
+    from cursoconv import figuras
     historico = {"perda_treino": [0.9, 0.5, 0.41], "acuracia_treino": [0.7, 0.82, 0.86],
                  "perda_validacao": [0.6, 0.48, 0.45], "acuracia_validacao": [0.78, 0.83, 0.845]}
-    yield "curvas da LeNet-5", lenet.desenhar_curvas(historico, "LeNet-5 moderna", marcar=2)
+    yield "curvas da LeNet-5", figuras.desenhar_curvas(historico, "LeNet-5 moderna", marcar=2)
     yield "encolhimento", figuras.grafico_encolhimento(32, 5, 6, p=2)
     yield "matrizes", figuras.mostrar_matrizes([torch.tensor([[0.25, -1.5], [2.0, 1234.5]])], ["X"])
     M = torch.tensor([[1200, 3], [40, 999]])
-    yield "confusão", lenet.desenhar_matriz_de_confusao(torch.nn.functional.pad(M, (0, 8, 0, 8)))
+    yield "confusão", figuras.desenhar_matriz_de_confusao(torch.nn.functional.pad(M, (0, 8, 0, 8)))
 
 
 def test_numeros_dos_eixos_das_figuras():
