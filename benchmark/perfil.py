@@ -1,6 +1,6 @@
-"""Perfil de um iteracao de treino da variante da LeNet-5 (lote 128) na GPU.
+"""Perfil de uma iteração de treino da variante da LeNet-5 (lote 128) na GPU.
 
-Mede, com o torch.profiler, o tempo dos kernels de um iteracao gravado num grafo
+Mede, com o torch.profiler, o tempo dos kernels de uma iteração gravada num grafo
 CUDA em três configurações que não mudam a matemática: a padrão, com
 ``cudnn.benchmark`` (o cuDNN testa e escolhe o algoritmo mais rápido) e com
 ``cudnn.benchmark`` mais ``channels_last`` (outra disposição dos dados na
@@ -43,7 +43,7 @@ def medir(benchmark_cudnn, canais_no_fim, iteracoes=200):
             pass
         torch.cuda.synchronize()
     nome = f"cudnn.benchmark={benchmark_cudnn}, channels_last={canais_no_fim}"
-    print(f"\n=== {nome}: {por_iteracao * 1e3:.3f} ms por iteracao (relógio), "
+    print(f"\n=== {nome}: {por_iteracao * 1e3:.3f} ms por iteração (relógio), "
           f"{por_iteracao * 469:.3f} s por época de 469 iterações")
     print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=40, max_name_column_width=70))
     return por_iteracao

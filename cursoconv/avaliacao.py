@@ -1,7 +1,20 @@
-"""A avaliação (``evaluate_accuracy``) e as conferências que o treino também usa."""
+"""A avaliação (``evaluate_accuracy``) e as conferências, dela e do treino.
+
+Um erro de forma do PyTorch, em inglês (``mat1 and mat2 shapes cannot be
+multiplied``), vira aqui uma mensagem em português com a causa e a correção; o
+erro original fica como causa (``erro.__cause__``).
+"""
+
+from collections.abc import Iterator
 
 import torch
 from torch import nn
+
+from .carregadores import CarregadorDeTensores, validar_lote
+from .formato import inteiro
+
+#: Perdas que comparam números com números: não servem para rótulos de classe (inteiros 0 a 9).
+PERDAS_DE_REGRESSAO = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss, nn.BCELoss, nn.BCEWithLogitsLoss)
 
 
 def validar_modelo(net, loss):
@@ -11,6 +24,53 @@ def validar_modelo(net, loss):
     if not isinstance(loss, nn.Module) or getattr(loss, "reduction", None) not in ("mean", "sum", "none"):
         raise TypeError("loss deve ser uma função de perda do PyTorch, como nn.CrossEntropyLoss(); "
                         f"recebi {type(loss).__name__}.")
+
+
+def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, num_epochs):
+    """As conferências de ``train_validate`` antes de treinar: cada problema, uma mensagem com a correção."""
+    validar_modelo(net, loss)
+    validar_lote(batch_size)
+    if not isinstance(trainer, torch.optim.Optimizer):
+        raise TypeError("trainer (o otimizador) deve ser um otimizador do PyTorch, como "
+                        f"torch.optim.SGD(net.parameters(), lr=0.1); recebi {type(trainer).__name__}.")
+    if isinstance(num_epochs, bool) or not isinstance(num_epochs, int) or num_epochs < 0:
+        raise ValueError(f"num_epochs deve ser um inteiro ≥ 0, como 10; recebi {num_epochs!r}.")
+    lote = getattr(train_iter, "batch_size", None)
+    if isinstance(lote, int) and lote != batch_size:
+        raise ValueError(f"batch_size={batch_size}, mas os lotes de train_iter têm {lote} imagens: o tamanho do "
+                         f"lote é o do carregador, e batch_size não o muda. Passe batch_size={lote} ou crie os "
+                         f"carregadores com o lote que quer: utils.load_data_fashion_mnist({batch_size}).")
+    for nome, carregador in (("train_iter", train_iter), ("test_iter", test_iter)):
+        if hasattr(carregador, "__len__") and len(carregador) == 0:
+            raise ValueError(f"{nome} está vazio (nenhum lote): confira o carregador de dados, por "
+                             "exemplo train_iter, test_iter = utils.load_data_fashion_mnist(128).")
+        if isinstance(carregador, Iterator) and num_epochs > 1:
+            raise TypeError(f"{nome} é um gerador (ou outro iterador), que só se percorre uma vez: com "
+                            f"num_epochs={num_epochs}, a 2ª época não teria nenhum lote. Passe algo que se "
+                            f"percorra a cada época, como uma lista de lotes, list({nome}), ou o carregador de "
+                            "utils.load_data_fashion_mnist(128).")
+        if isinstance(carregador, CarregadorDeTensores):
+            ruins = (~torch.isfinite(carregador.dataset.tensors[0].flatten(1))).any(dim=1).nonzero().flatten()
+            if len(ruins):
+                raise ValueError(f"{nome} tem {inteiro(len(ruins))} imagem(ns) com pixels NaN ou infinitos (a "
+                                 f"primeira é a de índice {int(ruins[0])}): com elas a perda vira NaN, qualquer "
+                                 "que seja a taxa de aprendizado. Corrija ou tire essas imagens antes de treinar.")
+    if not torch.is_grad_enabled() or torch.is_inference_mode_enabled():
+        raise RuntimeError("train_validate foi chamado dentro de torch.no_grad() (ou de "
+                           "torch.inference_mode()), e sem gradientes a rede não aprende. Chame-o fora "
+                           "do bloco with torch.no_grad(): esse bloco é só para avaliar ou prever.")
+    ruins = [nome for nome, p in net.named_parameters() if not torch.isfinite(p).all()]
+    if ruins:
+        raise ValueError(f"A rede já tem pesos NaN ou infinitos antes do treino (em {', '.join(ruins)}): "
+                         "nenhuma taxa de aprendizado conserta isso. Crie a rede de novo (ou carregue pesos bons "
+                         "com net.load_state_dict) e crie o otimizador com os parâmetros dela.")
+    da_rede = {id(p) for p in net.parameters()}
+    de_fora = [p for grupo in trainer.param_groups for p in grupo["params"] if id(p) not in da_rede]
+    if de_fora:
+        raise ValueError(f"O otimizador tem {inteiro(len(de_fora))} tensor(es) de parâmetros que não são desta "
+                         "rede: ele foi criado com os parâmetros de outra rede (por exemplo, de uma rede criada "
+                         "antes, numa célula que rodou de novo). Crie o otimizador depois da rede, com os "
+                         "parâmetros dela: trainer = torch.optim.SGD(net.parameters(), lr=0.1).")
 
 
 def _dispositivo_do(net):
@@ -25,13 +85,45 @@ def _erro_de_saidas(net, saidas, classes):
                       f"a rede precisa de uma saída por classe ({classes}). Troque a última camada por {exemplo}.")
 
 
-def conferir_saidas(net, y_hat, y, classes=None):
-    """Recusa, antes da conta da perda, uma rede com menos saídas que classes (na GPU, o
-    PyTorch só daria um erro assíncrono e a sessão inteira ficaria inutilizável)."""
-    if y_hat.dim() == 2 and not y.is_floating_point() and y.numel():
-        classes = classes or int(y.max()) + 1
-        if y_hat.shape[1] < classes:
-            raise _erro_de_saidas(net, y_hat.shape[1], classes)
+def prever(net, X):
+    """``net(X)``; um erro de forma dentro da rede vira uma mensagem em português (o original fica como causa)."""
+    try:
+        return net(X)
+    except RuntimeError as erro:
+        if isinstance(erro, torch.OutOfMemoryError):
+            raise
+        texto = str(erro)
+        if "mat1 and mat2 shapes cannot be multiplied" in texto:
+            raise ValueError(
+                f"Uma camada nn.Linear da rede não aceitou o lote de forma {tuple(X.shape)} ({texto}). Uma "
+                "nn.Linear recebe um vetor por imagem; antes da primeira nn.Linear falta nn.Flatten(), que "
+                "achata cada imagem num vetor (por exemplo, nn.Sequential(nn.Flatten(), nn.Linear(784, 10))). "
+                "Se o nn.Flatten() já está lá, confira o número de entradas da nn.Linear.") from erro
+        raise ValueError(f"A rede não aceitou o lote de forma {tuple(X.shape)} (lote × canais × altura × "
+                         f"largura): {texto}. Confira os canais e os tamanhos de cada camada; print(net) "
+                         "mostra as camadas em ordem.") from erro
+
+
+def conferir_saidas(net, y_hat, y, loss, classes=None):
+    """Recusa, antes da conta da perda, saídas que não servem para classificar ``y`` (na GPU, o
+    PyTorch daria só um erro assíncrono e a sessão inteira ficaria inutilizável)."""
+    if y.is_floating_point() or not y.numel():
+        return
+    if isinstance(loss, PERDAS_DE_REGRESSAO):
+        raise ValueError(
+            f"A perda {type(loss).__name__} compara a saída da rede com números, mas os rótulos y são classes "
+            f"(inteiros de 0 a {int(y.max())}): ela faria contas sem sentido com os números das classes. "
+            "Para classificar, use loss = nn.CrossEntropyLoss().")
+    if y_hat.dim() != 2:
+        raise ValueError(
+            f"A saída da rede tem forma {tuple(y_hat.shape)}, mas para classificar ela precisa ter forma "
+            f"(lote, classes): uma linha por imagem, uma coluna por classe, como ({y.shape[0]}, 10). "
+            + ("Não tire a dimensão das classes com .squeeze() ou .flatten(), e confira se a última camada é "
+               "nn.Linear(..., 10)." if y_hat.dim() < 2 else
+               "Falta nn.Flatten() antes das camadas densas (e uma nn.Linear(..., 10) no fim)?"))
+    classes = classes or int(y.max()) + 1
+    if y_hat.shape[1] < classes:
+        raise _erro_de_saidas(net, y_hat.shape[1], classes)
 
 
 def calcular_perda(loss, net, y_hat, y):
@@ -41,6 +133,11 @@ def calcular_perda(loss, net, y_hat, y):
         if "out of bounds" not in str(erro):
             raise
         raise _erro_de_saidas(net, y_hat.shape[1], int(y.max()) + 1) from erro
+    except (RuntimeError, ValueError) as erro:
+        raise ValueError(f"A perda {type(loss).__name__} não aceitou a saída da rede, de forma "
+                         f"{tuple(y_hat.shape)}, com os rótulos, de forma {tuple(y.shape)} ({erro}). Para "
+                         "classificar, a saída deve ter forma (lote, classes) e a perda deve ser "
+                         "nn.CrossEntropyLoss().") from erro
 
 
 def soma_da_perda(l, loss, n):
@@ -68,9 +165,9 @@ def evaluate_accuracy(data_iter, net, loss):
         with torch.no_grad():
             for X, y in data_iter:
                 X, y = X.to(dispositivo, non_blocking=True), y.to(dispositivo, non_blocking=True)
-                y_hat = net(X)
+                y_hat = prever(net, X)
                 if n == 0:
-                    conferir_saidas(net, y_hat, y)
+                    conferir_saidas(net, y_hat, y, loss)
                 soma_l += soma_da_perda(calcular_perda(loss, net, y_hat, y), loss, y.shape[0])
                 acertos += (y_hat.argmax(dim=1) == y).sum()
                 n += y.shape[0]

@@ -96,10 +96,12 @@ class CarregadorDeTensores:
     PyTorch (``torch.randperm``), um sorteio por época, quando a iteração começa.
     """
 
-    def __init__(self, X, y, batch_size, embaralhar):
+    def __init__(self, X, y, batch_size, embaralhar, papel=None):
         validar_lote(batch_size)
         self.dataset = TensorDataset(X, y)
         self.batch_size, self.embaralhar = batch_size, embaralhar
+        #: "treino", "teste" ou "validação": o que ``train_validate`` diz que está avaliando.
+        self.papel = papel
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
@@ -141,5 +143,44 @@ def load_data_fashion_mnist(batch_size, resize=None, root=dados.RAIZ_PADRAO, num
     _conferir_memoria(4000 if rapido else 70000, resize)
     Xtr, ytr, Xte, yte = ler_subconjunto() if rapido else ler_completo(root)
     Xtr, Xte = para_tensores(Xtr, resize), para_tensores(Xte, resize)
-    return (CarregadorDeTensores(Xtr, ytr.long(), batch_size, True),
-            CarregadorDeTensores(Xte, yte.long(), batch_size, False))
+    return (CarregadorDeTensores(Xtr, ytr.long(), batch_size, True, "treino"),
+            CarregadorDeTensores(Xte, yte.long(), batch_size, False, "teste"))
+
+
+#: Tamanho padrão da validação: 10 000 das 60 000 imagens de treino (o mesmo tamanho do teste).
+TAMANHO_VALIDACAO = 10_000
+#: Imagens de treino dos dados completos e do subconjunto do modo rápido.
+TREINO_COMPLETO, TREINO_RAPIDO = 60_000, 3_000
+
+
+def dividir_validacao(train_iter, tamanho=TAMANHO_VALIDACAO, semente=0):
+    """Separa ``tamanho`` imagens do treino para a validação; devolve ``(train_iter, valid_iter)``.
+
+    O sorteio usa um gerador próprio com a ``semente`` dada: a mesma divisão a
+    cada chamada, sem mexer no gerador global (as sementes do treino continuam
+    valendo). As imagens da validação saem do treino (nenhuma fica nos dois), e
+    o teste não é tocado: ele fica para a avaliação final, uma vez. Os dois
+    carregadores têm o lote de ``train_iter``; o de treino continua embaralhado a
+    cada época, o de validação, não. ``train_validate`` reconhece o de validação
+    e chama as colunas do histórico de ``perda_validacao`` e ``acuracia_validacao``.
+
+    Com o modo rápido (``CURSO_RAPIDO=1``), o treino tem 3 000 imagens em vez de
+    60 000, e ``tamanho`` é reduzido na mesma proporção (os 10 000 padrão viram 500).
+    """
+    if not isinstance(train_iter, CarregadorDeTensores):
+        raise TypeError("dividir_validacao recebe o carregador de treino do curso, como o train_iter de "
+                        f"utils.load_data_fashion_mnist(128); recebi {type(train_iter).__name__}.")
+    if isinstance(tamanho, bool) or not isinstance(tamanho, int) or tamanho <= 0:
+        raise ValueError(f"tamanho (o número de imagens da validação) deve ser um inteiro positivo, como "
+                         f"10000; recebi {tamanho!r}.")
+    if ambiente.modo_rapido():
+        tamanho = max(1, round(tamanho * TREINO_RAPIDO / TREINO_COMPLETO))
+    X, y = train_iter.dataset.tensors
+    if tamanho >= len(X):
+        raise ValueError(f"A validação de {inteiro(tamanho)} imagens não deixaria nada para treinar: o treino "
+                         f"tem {inteiro(len(X))}. Use um tamanho menor, como {inteiro(len(X) // 6)}.")
+    ordem = torch.randperm(len(X), generator=torch.Generator().manual_seed(semente))
+    validacao, treino = ordem[:tamanho].sort().values, ordem[tamanho:].sort().values
+    lote = train_iter.batch_size
+    return (CarregadorDeTensores(X[treino], y[treino], lote, train_iter.embaralhar, "treino"),
+            CarregadorDeTensores(X[validacao], y[validacao], lote, False, "validação"))

@@ -10,6 +10,9 @@ from .dados import CLASSES
 def plotar_historico(historico, ax=None):
     """Desenha as curvas de perda e de acurácia de um histórico de ``train_validate``.
 
+    As curvas da avaliação se chamam "validação" quando o histórico tem
+    ``perda_validacao`` (treino avaliado na validação de ``dividir_validacao``), e "teste" senão.
+
     Os dois gráficos ficam um acima do outro, para que as letras continuem
     legíveis na largura de um celular.
     """
@@ -18,9 +21,10 @@ def plotar_historico(historico, ax=None):
         fig, ax = plt.subplots(2, 1, figsize=(6, 6.5))
         fig.subplots_adjust(hspace=0.45)
     epocas = range(1, len(historico["perda_treino"]) + 1)
-    for chave, rotulo in (("perda_treino", "treino"), ("perda_teste", "teste")):
+    avaliado, nome = ("validacao", "validação") if "perda_validacao" in historico else ("teste", "teste")
+    for chave, rotulo in (("perda_treino", "treino"), (f"perda_{avaliado}", nome)):
         ax[0].plot(epocas, historico[chave], marker="o", label=rotulo)
-    for chave, rotulo in (("acuracia_treino", "treino"), ("acuracia_teste", "teste")):
+    for chave, rotulo in (("acuracia_treino", "treino"), (f"acuracia_{avaliado}", nome)):
         ax[1].plot(epocas, historico[chave], marker="o", label=rotulo)
     for a, titulo in zip(ax, ("Perda (entropia cruzada)", "Acurácia")):
         a.set_xlabel("época")

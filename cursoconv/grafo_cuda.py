@@ -1,9 +1,9 @@
-"""O iteracao de treino gravado num grafo CUDA: a única otimização do laço que se paga.
+"""A iteração de treino gravada num grafo CUDA: a única otimização do laço que se paga.
 
 Numa rede pequena como a LeNet-5, a GPU faz as contas de um lote mais depressa
-do que a CPU consegue disparar as centenas de kernels pequenos de um iteracao
-(previsão, perda, retropropagação, otimizador). Gravado num grafo CUDA, o iteracao
-inteiro vira um comando só, repetido com ``replay()``. Na H100 isso levou a
+do que a CPU consegue disparar as centenas de kernels pequenos de uma iteração
+(previsão, perda, retropropagação, otimizador). Gravada num grafo CUDA, a iteração
+inteira vira um comando só, repetido com ``replay()``. Na H100 isso levou a
 época da lição 5 de 0,92 s para 0,56 s; guardar os dados na GPU sem o grafo
 não ganhou nada (veja ``benchmark/resultados.md``).
 
@@ -17,12 +17,12 @@ import torch
 
 
 class GrafoCUDA:
-    """Executa as épocas de treino de um ``CarregadorDeTensores`` com o iteracao num grafo CUDA.
+    """Executa as épocas de treino de um ``CarregadorDeTensores`` com a iteração num grafo CUDA.
 
-    ``iteracao`` é o iteracao de treino de ``cursoconv.treino`` (chamado com ``X, y``).
+    ``iteracao`` é a iteração de treino de ``cursoconv.treino`` (chamada com ``X, y``).
     As ``AQUECIMENTO`` primeiras iterações rodam normalmente, num fluxo à parte
-    (o cuDNN escolhe algoritmos, o otimizador cria seus estados); o seguinte é
-    gravado, e daí em diante cada lote completo é um ``replay()``. O lote final
+    (o cuDNN escolhe algoritmos, o otimizador cria seus estados); a seguinte é
+    gravada, e daí em diante cada lote completo é um ``replay()``. O lote final
     menor roda sem o grafo, com as mesmas contas. Se a gravação falhar (por
     exemplo, ``Adam`` sem ``capturable=True``), avisa e segue sem o grafo, com
     o mesmo resultado.
@@ -39,7 +39,7 @@ class GrafoCUDA:
         self.fluxo = torch.cuda.Stream(dispositivo)
 
     def iteracoes(self):
-        """Treina uma época, um lote por vez, e entrega o tamanho de cada lote depois do iteracao.
+        """Treina uma época, um lote por vez, e entrega o tamanho de cada lote depois da iteração.
 
         A ordem vem de ``carregador.ordem()``: o mesmo sorteio que iterar o carregador faria.
         """
@@ -58,7 +58,7 @@ class GrafoCUDA:
             except Exception as erro:  # algo que o grafo CUDA não aceita: segue sem ele
                 self.falhou = True
                 torch.cuda.synchronize(self.dispositivo)
-                print("Aviso: não consegui gravar o iteracao de treino num grafo CUDA "
+                print("Aviso: não consegui gravar a iteração de treino num grafo CUDA "
                       f"({type(erro).__name__}: {str(erro)[:200]}); sigo com o laço comum, que dá o "
                       "mesmo resultado, só que mais devagar.", flush=True)
                 self.iteracao(self.X.index_select(0, indices), self.y.index_select(0, indices))
@@ -80,4 +80,4 @@ class GrafoCUDA:
         self.iteracao.otimizador.zero_grad(set_to_none=True)
         with torch.cuda.graph(grafo):
             self.iteracao(self.X.index_select(0, self.indices), self.y.index_select(0, self.indices))
-        self.grafo = grafo  # a gravação não executa o iteracao: o replay() logo depois o executa
+        self.grafo = grafo  # a gravação não executa a iteração: o replay() logo depois a executa

@@ -1,4 +1,4 @@
-"""Nunca perder o trabalho do estudante: o ponto bom, o pedido de parada e as mensagens.
+"""Nunca perder o trabalho do estudante: a rodada, o ponto bom, o pedido de parada e as mensagens.
 
 ``train_validate`` (em ``cursoconv.treino``) usa estas peças para que uma perda
 NaN devolva a rede ao fim da última época boa, e para que o Stop do Jupyter
@@ -6,12 +6,53 @@ pare o treino limpo, devolvendo o histórico.
 """
 
 import copy
+import math
 import signal
 import threading
+from dataclasses import dataclass, field
 
 import torch
 
-from .formato import inteiro
+from .formato import decimal, inteiro
+
+
+@dataclass
+class Rodada:
+    """O estado de uma chamada de ``train_validate``: onde o treino está, o histórico e o Stop.
+
+    ``avaliado`` é ``"teste"`` ou ``"validação"`` (o que se avalia ao fim de cada
+    época, e o nome das colunas do histórico); ``fase`` é ``"treino"``,
+    ``"avaliação"`` ou ``"fim"``; ``parar`` fica verdadeiro com o primeiro Stop.
+    """
+
+    num_epochs: int
+    avaliado: str = "teste"
+    epoca: int = 0
+    iteracao: int = 0
+    fase: str = "treino"
+    parar: bool = False
+    historico: dict = field(init=False)
+
+    def __post_init__(self):
+        sufixo = "validacao" if self.avaliado == "validação" else "teste"
+        chaves = ("perda_treino", "acuracia_treino", f"perda_{sufixo}", f"acuracia_{sufixo}", "tempo")
+        self.historico = {chave: [] for chave in chaves}
+
+    @property
+    def completas(self):
+        """Quantas épocas completas (treino e avaliação) o histórico tem."""
+        return len(self.historico["tempo"])
+
+    def comecar(self, epoca):
+        self.epoca, self.iteracao, self.fase = epoca, 0, "treino"
+
+    def anotar(self, perda, acuracia, perda_avaliada, acuracia_avaliada, tempo):
+        """Guarda a época no histórico e imprime a sua linha."""
+        for chave, valor in zip(self.historico, (perda, acuracia, perda_avaliada, acuracia_avaliada, tempo)):
+            self.historico[chave].append(valor)
+        print(f"época {self.epoca}, perda treino {decimal(perda, 4)}, acurácia treino {decimal(acuracia)}, "
+              f"perda {self.avaliado} {decimal(perda_avaliada, 4)}, acurácia {self.avaliado} "
+              f"{decimal(acuracia_avaliada)}, tempo {decimal(tempo, 1)} s")
 
 
 class TreinoDivergiu(FloatingPointError):
@@ -21,6 +62,15 @@ class TreinoDivergiu(FloatingPointError):
     def __init__(self, mensagem, historico, epoca, iteracao):
         super().__init__(mensagem)
         self.historico, self.epoca, self.iteracao = historico, epoca, iteracao
+
+
+class AvaliacaoInvalida(FloatingPointError):
+    """A perda da avaliação (teste ou validação) deu NaN ou infinita, com o treino finito.
+    ``historico`` tem as épocas completas; ``epoca``, a época cuja avaliação falhou."""
+
+    def __init__(self, mensagem, historico, epoca):
+        super().__init__(mensagem)
+        self.historico, self.epoca = historico, epoca
 
 
 class PontoBom:
@@ -41,11 +91,11 @@ class PontoBom:
 
 
 class PedidoDeParada:
-    """Durante o treino, o primeiro Ctrl+C (o Stop do Jupyter) só pede para parar depois
-    da iteração em curso; um segundo interrompe na hora, com ``KeyboardInterrupt``."""
+    """Durante o treino, o primeiro Ctrl+C (o Stop do Jupyter) só pede para parar depois da
+    iteração em curso (``rodada.parar``); um segundo interrompe na hora, com ``KeyboardInterrupt``."""
 
-    def __init__(self):
-        self.pedido, self.anterior = False, None
+    def __init__(self, rodada):
+        self.rodada, self.anterior = rodada, None
 
     def __enter__(self):
         if (threading.current_thread() is threading.main_thread()
@@ -54,32 +104,53 @@ class PedidoDeParada:
         return self
 
     def _pedir(self, *_):
-        if self.pedido:
+        if self.rodada.parar:
             raise KeyboardInterrupt
-        self.pedido = True
+        self.rodada.parar = True
 
     def __exit__(self, *_):
         if self.anterior is not None:
             signal.signal(signal.SIGINT, self.anterior)
 
 
-def conferir_divergencia(passo, net, ponto_bom, historico, onde):
+def conferir_divergencia(passo, net, ponto_bom, rodada):
     """Se a perda deixou de ser finita (ou algum peso), restaura o ponto bom e levanta TreinoDivergiu."""
     iteracao = passo.primeira_ruim.item()
     if iteracao < 0:
         pesos = [p.detach() for p in net.parameters()]
         if not pesos or bool(torch.stack([torch.isfinite(p).all() for p in pesos]).all()):
             return
-        iteracao = onde["iteracao"]
+        iteracao = rodada.iteracao
     ponto_bom.restaurar()
-    epoca = onde["epoca"]
+    epoca = rodada.epoca
     volta = f"do fim da época {epoca - 1}" if epoca > 1 else "iniciais (de antes do treino)"
+    if passo.entrada_ruim.item():
+        causa = ("porque o lote dessa iteração tinha pixels NaN ou infinitos: o problema está nos dados, e não "
+                 "na taxa de aprendizado")
+        fazer = ("confira os dados (torch.isfinite(X).all() em cada lote de train_iter) e troque ou corrija as "
+                 "imagens com NaN ou infinito antes de treinar de novo.")
+    else:
+        causa = "o treino divergiu"
+        fazer = "use uma taxa de aprendizado (lr) menor, por exemplo 10 vezes menor, e rode de novo."
     raise TreinoDivergiu(
-        f"A perda virou NaN ou infinita na época {epoca}, iteração {inteiro(iteracao)}: o treino divergiu. "
+        f"A perda virou NaN ou infinita na época {epoca}, iteração {inteiro(iteracao)}: {causa}. "
         f"Parei o treino e pus de volta os pesos {volta}, com o estado do otimizador desse momento; "
-        f"erro.historico traz o histórico até aqui ({_epocas_completas(len(historico['tempo']))}). O que fazer: "
-        "use uma taxa de aprendizado (lr) menor, por exemplo 10 vezes menor, e rode de novo.",
-        historico, epoca, iteracao)
+        f"erro.historico traz o histórico até aqui ({_epocas_completas(rodada.completas)}). O que fazer: {fazer}",
+        rodada.historico, epoca, iteracao)
+
+
+def conferir_avaliacao(perda_avaliada, perda_treino, rodada):
+    """Para o treino, com uma mensagem clara, se a avaliação deu NaN ou infinito com o treino finito."""
+    if math.isfinite(perda_avaliada):
+        return
+    nome = "test_iter" if rodada.avaliado == "teste" else "o carregador de validação"
+    raise AvaliacaoInvalida(
+        f"A perda de {rodada.avaliado} deu NaN ou infinita na avaliação da época {rodada.epoca}, mas a perda de "
+        f"treino foi finita ({decimal(perda_treino, 4)}): o problema não é a taxa de aprendizado. Causas "
+        f"prováveis: imagens de {nome} com pixels NaN ou infinitos (confira com torch.isfinite(X).all() em "
+        "cada lote) ou uma camada que se comporta diferente em modo de avaliação, net.eval() (BatchNorm, "
+        "Dropout). Parei o treino; os pesos ficam como estão, e erro.historico traz o histórico até aqui "
+        f"({_epocas_completas(rodada.completas)}).", rodada.historico, rodada.epoca)
 
 
 def _epocas_completas(n):
@@ -89,15 +160,16 @@ def _epocas_completas(n):
     return f"{inteiro(n)} época completa" if n == 1 else f"{inteiro(n)} épocas completas"
 
 
-def avisar_parada(onde, completas, dispositivo):
+def avisar_parada(rodada, dispositivo):
     if dispositivo.type == "cuda":
         torch.cuda.synchronize(dispositivo)  # o que já foi disparado termina antes de devolver
-    if onde["fase"] == "fim":
-        lugar = f"no fim da época {onde['epoca']}"
-    elif onde["fase"] == "avaliação":
-        lugar = f"na avaliação da época {onde['epoca']} (depois das {inteiro(onde['iteracao'])} iterações de treino)"
+    if rodada.fase == "fim":
+        lugar = f"no fim da época {rodada.epoca}"
+    elif rodada.fase == "avaliação":
+        lugar = (f"na avaliação da época {rodada.epoca} (depois das {inteiro(rodada.iteracao)} iterações "
+                 "de treino)")
     else:
-        lugar = f"na época {onde['epoca']}, iteração {inteiro(onde['iteracao'])}"
-    print(f"Treino interrompido {lugar}. Devolvo o histórico até aqui ({_epocas_completas(completas)}); "
+        lugar = f"na época {rodada.epoca}, iteração {inteiro(rodada.iteracao)}"
+    print(f"Treino interrompido {lugar}. Devolvo o histórico até aqui ({_epocas_completas(rodada.completas)}); "
           "os pesos da rede ficam como estavam ao parar (dá para avaliá-la ou continuar o treino "
           "com outra chamada de train_validate).", flush=True)

@@ -9,7 +9,8 @@ continue funcionando. O código mora em módulos menores, um por função:
 ``cursoconv.dados``
     os arquivos do Fashion-MNIST: achar, conferir e baixar (``FASHION_MNIST_DIR``);
 ``cursoconv.carregadores``
-    o subconjunto do modo rápido e os carregadores de lotes;
+    o subconjunto do modo rápido, os carregadores de lotes e a validação
+    separada do treino (``dividir_validacao``);
 ``cursoconv.treino``, ``cursoconv.avaliacao``, ``cursoconv.protecao``, ``cursoconv.grafo_cuda``
     o laço de treino, a avaliação, o que protege o trabalho do estudante
     (perda NaN, Stop) e a iteração de treino gravada num grafo CUDA;
@@ -23,18 +24,18 @@ from .ambiente import (EPOCAS_RAPIDO, VARIAVEL_RAPIDO, DispositivoIndisponivel, 
                        descrever_dispositivo, escolher_dispositivo, fixar_semente, modo_rapido,
                        relatar_ambiente)
 from .avaliacao import evaluate_accuracy
-from .carregadores import (LIMITE_MEMORIA_GIB, SUBCONJUNTO, CarregadorDeTensores,
-                           load_data_fashion_mnist, para_tensores)
+from .carregadores import (LIMITE_MEMORIA_GIB, SUBCONJUNTO, TAMANHO_VALIDACAO, CarregadorDeTensores,
+                           dividir_validacao, load_data_fashion_mnist, para_tensores)
 from .dados import (CLASSES, MD5_DESCOMPACTADO, RAIZ_PADRAO, VARIAVEL_DADOS, ErroDeDados,
                     preparar_fashion_mnist)
 from .graficos import mostrar_imagens, plotar_historico
-from .treino import TreinoDivergiu, train_validate
+from .treino import AvaliacaoInvalida, TreinoDivergiu, train_validate
 
 __all__ = [
-    "CLASSES", "CarregadorDeTensores", "DispositivoIndisponivel", "EPOCAS_RAPIDO", "ErroDeDados",
-    "LIMITE_MEMORIA_GIB", "MD5_DESCOMPACTADO", "RAIZ_PADRAO", "SUBCONJUNTO", "TreinoDivergiu",
+    "AvaliacaoInvalida", "CLASSES", "CarregadorDeTensores", "DispositivoIndisponivel", "EPOCAS_RAPIDO", "ErroDeDados",
+    "LIMITE_MEMORIA_GIB", "MD5_DESCOMPACTADO", "RAIZ_PADRAO", "SUBCONJUNTO", "TAMANHO_VALIDACAO", "TreinoDivergiu",
     "VARIAVEL_DADOS", "VARIAVEL_RAPIDO", "conferir_dispositivo", "descrever_dispositivo",
-    "escolher_dispositivo", "evaluate_accuracy", "fixar_semente", "load_data_fashion_mnist",
+    "dividir_validacao", "escolher_dispositivo", "evaluate_accuracy", "fixar_semente", "load_data_fashion_mnist",
     "modo_rapido", "mostrar_imagens", "para_tensores", "plotar_historico", "preparar_fashion_mnist",
     "relatar_ambiente", "train_validate",
 ]

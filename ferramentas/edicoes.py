@@ -73,7 +73,7 @@ class Contexto:
             for texto in textos:
                 for m in re.finditer(r"^\((?P<rotulo>[\w-]+)\)=\s*\n#+\s*(?P<titulo>.+)$", texto, re.M):
                     alvos[m["rotulo"]] = (pagina, m["titulo"].strip())
-                for d in myst._diretivas(texto):
+                for d in myst.diretivas(texto):
                     rotulo = d.opcoes.get("name") or (d.opcoes.get("label") if d.nome != "exercise" else None)
                     if rotulo:
                         alvos.setdefault(rotulo, (pagina, d.arg or rotulo))

@@ -105,11 +105,11 @@ class Exercicio:
     verificadores: list = field(default_factory=list)
 
 
-def _diretivas(texto):
+def diretivas(texto):
     for b in blocos(texto):
         if isinstance(b, Diretiva):
             yield b
-            yield from _diretivas(b.corpo)
+            yield from diretivas(b.corpo)
 
 
 def rotulos_com_verificador():
@@ -142,7 +142,7 @@ def exercicios():
         for celula in nb.cells:
             if celula.cell_type != "markdown":
                 continue
-            for d in _diretivas(celula.source):
+            for d in diretivas(celula.source):
                 if d.nome == "exercise":
                     rotulo = d.opcoes.get("label", "")
                     numero = None if "nonumber" in d.opcoes else (n := n + 1)

@@ -161,6 +161,27 @@ def test_verificador_da_media_sem_preenchimento():
     assert est == "errado" and "conv.pool2d_passo" in msg
 
 
+
+def media_pela_convolucao(X, tamanho, preenchimento, passo):
+    """A média sem a moldura com F.conv2d (somas por um núcleo de uns): o enunciado só proíbe o agrupamento."""
+    uns = torch.ones(1, 1, *tamanho)
+    somas = F.conv2d(X[None, None], uns, stride=passo, padding=preenchimento)
+    reais = F.conv2d(torch.ones_like(X)[None, None], uns, stride=passo, padding=preenchimento)
+    return (somas / reais)[0, 0]
+
+
+def test_media_sem_preenchimento_aceita_o_que_o_enunciado_permite_e_recusa_atalhos_por_qualquer_nome():
+    from torch.nn.functional import avg_pool2d as media  # um apelido
+    v, r = licao4.verificar_media_sem_preenchimento, "ex-l4-media-real"
+    assert estado(v, media_pela_convolucao, r)[0] == "correto"
+    apelido = lambda X, k, p, s: media(X[None, None], k, s, p, count_include_pad=False)[0, 0]  # noqa: E731
+    pelo_aten = lambda X, k, p, s: torch.ops.aten.avg_pool2d.default(  # noqa: E731
+        X[None, None], list(k), list(s), list(p), False, False)[0, 0]
+    for atalho in (apelido, pelo_aten):
+        est, msg = estado(v, atalho, r)
+        assert est == "errado" and "F.avg_pool2d" in msg and "próprio código" in msg
+
+
 def test_verificador_da_media_sorteia_entradas_novas():
     vistas = []
 
@@ -203,6 +224,10 @@ def test_verificador_do_lado_da_pilha():
     rodando = lambda n: licao4.pilha()(torch.zeros(1, 1, n, n)).shape[-1]  # noqa: E731
     est, msg = estado(v, rodando, r)
     assert est == "errado" and "F.conv2d" in msg and "F.max_pool2d" in msg
+    pelo_aten = lambda n: lado_certo(n) + 0 * torch.ops.aten.convolution.default(  # noqa: E731
+        torch.zeros(1, 1, 5, 5), torch.zeros(1, 1, 3, 3), None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1).sum()
+    est, msg = estado(v, lambda n: int(pelo_aten(n)), r)
+    assert est == "errado" and "F.conv2d" in msg
 
 
 def test_verificador_da_media_global():
@@ -223,6 +248,11 @@ def test_verificador_da_media_global():
     assert est == "errado" and "F.avg_pool2d" in msg
     est, msg = estado(v, lambda X: torch.max_pool2d(X, X.shape[2:])[:, :, 0, 0], r)
     assert est == "errado" and "F.max_pool2d" in msg
+    est, msg = estado(v, lambda X: torch._C._nn.adaptive_avg_pool2d(X, 1)[:, :, 0, 0], r)
+    assert est == "errado" and "F.adaptive_avg_pool2d" in msg
+    est, msg = estado(v, lambda X: torch.ops.aten.adaptive_avg_pool2d.default(X, [1, 1])[:, :, 0, 0], r)
+    assert est == "errado" and "F.adaptive_avg_pool2d" in msg
+    assert estado(v, lambda X: torch.ops.aten.mean.dim(X, [2, 3]), r)[0] == "correto"  # uma média é uma média
 
 
 def test_vigia_sai_de_cena_mesmo_com_erro():

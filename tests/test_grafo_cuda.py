@@ -1,4 +1,4 @@
-"""Testes do iteracao de treino num grafo CUDA (cursoconv.grafo_cuda): só rodam numa GPU NVIDIA.
+"""Testes da iteração de treino num grafo CUDA (cursoconv.grafo_cuda): só rodam numa GPU NVIDIA.
 
 Comparam os pesos depois de treinar com e sem o grafo (e com o laço simples da
 lição 5), o recuo para o laço comum quando a gravação falha (Adam sem
@@ -21,7 +21,7 @@ precisa_de_cuda = pytest.mark.skipif(not torch.cuda.is_available(),
 
 def test_recuo_quando_a_gravacao_falha_sem_gpu(monkeypatch, capsys):
     """Na CPU, com um grafo falso que não grava: aquecimento, recuo e lote final menor dão
-    os mesmos pesos, bit a bit, que o laço comum (a mesma ordem sorteada, um iteracao por lote)."""
+    os mesmos pesos, bit a bit, que o laço comum (a mesma ordem sorteada, uma iteração por lote)."""
     class FluxoFalso:
         def wait_stream(self, outro):
             pass
@@ -53,7 +53,7 @@ def test_recuo_quando_a_gravacao_falha_sem_gpu(monkeypatch, capsys):
         pesos.append([p.detach().clone() for p in net.parameters()])
         if com_grafo:
             assert grafo.falhou and grafo.aquecidos == grafo_cuda.GrafoCUDA.AQUECIMENTO
-    assert "Aviso: não consegui gravar o iteracao de treino num grafo CUDA" in capsys.readouterr().out
+    assert "Aviso: não consegui gravar a iteração de treino num grafo CUDA" in capsys.readouterr().out
     assert all(torch.equal(a, b) for a, b in zip(*pesos))
 
 
@@ -121,7 +121,7 @@ def test_adam_sem_capturable_recua_para_o_laco_comum(deterministico, capturas, c
     adam = lambda net: torch.optim.Adam(net.parameters(), lr=1e-3)
     com_recuo = _treinar(adam, "grafo")
     saida = capsys.readouterr().out
-    assert "Aviso: não consegui gravar o iteracao de treino num grafo CUDA" in saida and capturas == []
+    assert "Aviso: não consegui gravar a iteração de treino num grafo CUDA" in saida and capturas == []
     sem_grafo = _treinar(adam, "comum")
     for a, b in zip(com_recuo, sem_grafo):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)

@@ -50,7 +50,7 @@ def test_carregador_vazio_nao_e_divergencia(monkeypatch):
         utils.train_validate(net, vazio, _dados(), 4, trainer, loss, 2, device="cpu")
     sem_tamanho = (lote for lote in [])  # um gerador vazio, sem len()
     with pytest.raises(ValueError, match="train_iter não entregou nenhum lote") as erro:
-        utils.train_validate(net, sem_tamanho, _dados(), 4, trainer, loss, 2, device="cpu")
+        utils.train_validate(net, sem_tamanho, _dados(), 4, trainer, loss, 1, device="cpu")
     assert not isinstance(erro.value, FloatingPointError)
 
 
@@ -83,9 +83,9 @@ def test_ultima_camada_com_menos_saidas_que_classes():
     assert isinstance(erro.value.__cause__, IndexError)
 
 
-def test_rapido_e_sinonimo_obsoleto_de_grafo_cuda(monkeypatch):
+def test_sem_o_nome_antigo_rapido():
     net, trainer, loss = _pecas_de_treino()
-    with pytest.warns(FutureWarning, match="agora se chama grafo_cuda="):
+    with pytest.raises(TypeError, match="rapido"):
         utils.train_validate(net, _dados(), _dados(), 4, trainer, loss, 1, device="cpu", rapido=False)
 
 
@@ -250,7 +250,10 @@ def test_perda_nan_no_meio_da_epoca_2(monkeypatch):
     assert len(e.historico["perda_treino"]) == 1 and all(len(v) == 1 for v in e.historico.values())
     mensagem = str(e)
     assert "época 2, iteração 3" in mensagem and "pesos do fim da época 1" in mensagem
-    assert "estado do otimizador" in mensagem and "erro.historico" in mensagem and "lr" in mensagem
+    assert "estado do otimizador" in mensagem and "erro.historico" in mensagem
+    # o veneno está nos dados (um pixel infinito): a mensagem diz isso, e não "use um lr menor"
+    assert "pixels NaN ou infinitos" in mensagem and "não na taxa de aprendizado" in mensagem
+    assert "lr) menor" not in mensagem
     for p, q in zip(net.parameters(), net_ref.parameters()):
         assert torch.equal(p, q) and p.grad is None
     for p, q in zip(net.parameters(), net_ref.parameters()):  # o momento do SGD também voltou
@@ -275,8 +278,9 @@ def test_lr_enorme_diverge_e_os_pesos_ficam_finitos(monkeypatch):
     trainer = torch.optim.SGD(net.parameters(), lr=1e30)
     X = torch.rand(32, 1, 28, 28) * 1e6
     lotes = utils.CarregadorDeTensores(X, torch.randint(0, 10, (32,)), 8, True)
-    with pytest.raises(FloatingPointError, match="taxa de aprendizado"):
+    with pytest.raises(FloatingPointError, match=r"taxa de aprendizado \(lr\) menor") as erro:
         utils.train_validate(net, lotes, lotes, 8, trainer, loss, 3, device="cpu")
+    assert "nos dados" not in str(erro.value)
     assert all(torch.isfinite(p).all() for p in net.parameters())
 
 

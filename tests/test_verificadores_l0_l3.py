@@ -72,6 +72,16 @@ def campo_receptivo(camadas):
     return lado
 
 
+def conv2d_com_outro_nome(X, K):
+    from torch.nn.functional import conv2d as correlacao  # um apelido não engana o vigia
+    return correlacao(X[None, None], K[None, None])[0, 0]
+
+
+def conv2d_pelo_aten(X, K):
+    return torch.ops.aten.convolution.default(X[None, None], K[None, None], None, [1, 1], [0, 0], [1, 1],
+                                              False, [0, 0], 1)[0, 0]
+
+
 def levanta(*args):
     raise ValueError("ops")
 
@@ -117,6 +127,9 @@ CASOS = [
     (v.verificar_borda_horizontal, "errada", (PREWITT.t(),), ERRADO, "bordas verticais"),
     (v.verificar_borda_horizontal, "errada", (torch.ones(3, 3),), ERRADO, "cor constante"),
     (v.verificar_borda_horizontal, "errada", (torch.zeros(3, 3),), ERRADO, "não reage"),
+    # o enunciado pede as três colunas da janela: nenhuma coluna toda zero
+    (v.verificar_borda_horizontal, "errada", ([[1, 0, 1], [0, 0, 0], [-1, 0, -1]],), ERRADO, "coluna 2"),
+    (v.verificar_borda_horizontal, "errada", ([[1, 0, 0], [0, 0, 0], [-1, 0, 0]],), ERRADO, "coluna 2 e a 3"),
     (v.verificar_borda_horizontal, "branco", (None,), BRANCO, ""),
     (v.verificar_borda_horizontal, "malformada", (torch.tensor([[1.0], [-1.0]]),), ERRADO, "forma (3, 3)"),
     (v.verificar_borda_horizontal, "malformada", ("núcleo",), ERRADO, "tensor"),
@@ -134,6 +147,8 @@ CASOS = [
     (v.verificar_corr2d_vetorizada, "atalho", (lambda X, K: conv.corr2d(X, K),), ERRADO, "posição da saída"),
     (v.verificar_corr2d_vetorizada, "atalho",
      (lambda X, K: F.conv2d(X[None, None], K[None, None])[0, 0],), ERRADO, "convolução pronta"),
+    (v.verificar_corr2d_vetorizada, "atalho", (conv2d_com_outro_nome,), ERRADO, "convolução pronta"),
+    (v.verificar_corr2d_vetorizada, "atalho", (conv2d_pelo_aten,), ERRADO, "convolução pronta"),
     (v.verificar_camadas_para_cobrir, "certa", (camadas_para_cobrir,), CERTO, ""),
     (v.verificar_camadas_para_cobrir, "certa", (lambda n, k: math.ceil((n - 1) / (k - 1)),), CERTO, ""),
     (v.verificar_camadas_para_cobrir, "errada", (lambda n, k: 14,), ERRADO, "L(k − 1) + 1"),
@@ -161,6 +176,8 @@ CASOS = [
     (v.verificar_corr2d_matricial, "atalho", (conv.corr2d_multi_in_out,), ERRADO, "laço"),
     (v.verificar_corr2d_matricial, "atalho", (lambda X, K: F.conv2d(X[None], K)[0],), ERRADO,
      "convolução pronta"),
+    (v.verificar_corr2d_matricial, "atalho", (lambda X, K: torch.ops.aten.convolution.default(
+        X[None], K, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)[0],), ERRADO, "convolução pronta"),
     (v.verificar_custo_resnet, "certa", (9408, 118013952), CERTO, ""),
     (v.verificar_custo_resnet, "certa", (9408.0, 118_013_952), CERTO, ""),
     (v.verificar_custo_resnet, "errada", (9472, 118013952), ERRADO, "viés"),
@@ -193,7 +210,9 @@ CASOS = [
     (v.verificar_metade, "certa", ([4, 1, 2], (3.0, 1, 2)), CERTO, ""),
     (v.verificar_metade, "errada", ((3, 1, 1), (2, 0, 2)), ERRADO, "32×32 vira 32×32"),
     (v.verificar_metade, "errada", ((3, 1, 2), (3, 1, 2)), ERRADO, "iguais"),
-    (v.verificar_metade, "errada", ((1, 0, 2), (3, 1, 2)), ERRADO, "pelo menos 2×2"),
+    # o enunciado não exige núcleo de lado 2 ou mais: k=1 com passo 2 (ou k=1, p=7, s=3) também serve
+    (v.verificar_metade, "certa", ((1, 0, 2), (3, 1, 2)), CERTO, ""),
+    (v.verificar_metade, "certa", ((1, 7, 3), (2, 0, 2)), CERTO, ""),
     (v.verificar_metade, "errada", ((3, 40, 2), (3, 1, 2)), ERRADO, "não 16×16"),
     (v.verificar_metade, "errada", ((80, 0, 2), (3, 1, 2)), ERRADO, "vira 0×0"),
     (v.verificar_metade, "branco", ((None, None, None), (None, None, None)), BRANCO, ""),

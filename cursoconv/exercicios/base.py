@@ -141,18 +141,6 @@ def como_inteiro(valor, nome="a resposta"):
     return inteiro
 
 
-def como_numero(valor, nome="a resposta"):
-    """Converte ``valor`` em ``float``; tipo errado vira mensagem clara."""
-    if valor is None or valor is ...:
-        pendente()
-    if isinstance(valor, bool):
-        reprovar(f"{nome} deve ser um número, mas é {valor!r}.")
-    try:
-        return float(valor)
-    except (TypeError, ValueError):
-        reprovar(f"{nome} deve ser um número, mas é {valor!r} ({type(valor).__name__}).")
-
-
 def comparar_tensor(obtido, esperado, entrada):
     """Lista (0 ou 1 item) o que não bate entre a saída do estudante e a esperada."""
     if not isinstance(obtido, torch.Tensor):
@@ -180,8 +168,8 @@ _CONVOLUCAO = re.compile(r"conv(olution|\d|_)")
 
 
 def atalho(nome):
-    """``"convolution.default"`` → ``("convolução", "F.conv2d")``; ``"avg_pool2d"`` → ``("agrupamento",
-    "F.avg_pool2d")``; uma operação que não é atalho → ``None``."""
+    """``"convolution.default"`` → ``("convolução", "F.conv2d")``; ``"max_pool2d_with_indices"`` →
+    ``("agrupamento", "F.max_pool2d")``; o que não é atalho → ``None``."""
     base = nome.split(".")[0].strip("_")
     if "pool" in base:
         base = base.replace("_with_indices", "").replace("mkldnn_", "")
@@ -205,15 +193,13 @@ class _NasFuncoes(TorchFunctionMode):
 class Vigia(TorchDispatchMode):
     """Observa o que o código faz com o PyTorch dentro do bloco ``with Vigia() as vigia:``.
 
-    ``vigia.usados`` leva o nome que o estudante conhece (``"F.avg_pool2d"``) ao tipo
-    (``"agrupamento"`` ou ``"convolução"``) de cada convolução ou agrupamento pronto
-    usado, por qualquer caminho: ``F.conv2d``, ``from torch.nn.functional import
-    avg_pool2d``, ``nn.MaxPool2d``, ``torch.ops.aten.convolution.default(...)``,
-    ``torch._C._nn.adaptive_avg_pool2d(...)``. O vigia fica no despachante do PyTorch
-    (``TorchDispatchMode``), por onde passa toda operação, e também nas funções
-    (``TorchFunctionMode``), porque o ATen reescreve algumas antes do despachante (o
-    agrupamento adaptativo com saída 1×1 chega lá como uma média). ``vigia.total``
-    conta as funções do PyTorch chamadas (as operações com tensores).
+    ``vigia.usados`` leva o nome conhecido (``"F.avg_pool2d"``) ao tipo (``"agrupamento"`` ou
+    ``"convolução"``) de cada atalho usado, por qualquer caminho: ``F.conv2d``, um apelido
+    (``from torch.nn.functional import avg_pool2d``), ``nn.MaxPool2d``, ``torch.ops.aten.*``,
+    ``torch._C._nn.*``. O vigia fica no despachante (``TorchDispatchMode``), por onde passa
+    toda operação, e também nas funções (``TorchFunctionMode``), porque o ATen reescreve
+    algumas antes do despachante (o agrupamento adaptativo 1×1 chega lá como uma média).
+    ``vigia.total`` conta as funções do PyTorch chamadas (as operações com tensores).
     """
 
     def __init__(self):

@@ -31,7 +31,9 @@ def verificar_borda_horizontal(K):
     problemas = []
     # Faixas verticais (cada coluna de uma cor): só bordas verticais, a saída deve ser zero.
     colunas = torch.rand((1, sorteio.inteiro(6, 12)), generator=sorteio.gerador).round()
-    colunas[0, :2] = torch.tensor([1.0, 0.0])  # ao menos uma borda vertical
+    # Começo fixo 1, 0, 0, 1, 1: as janelas (1, 0, 0), (0, 0, 1) e (0, 1, 1) pegam qualquer núcleo
+    # cujas colunas não somem todas zero (faixas sorteadas que alternam 1, 0, 1, 0 não pegariam).
+    colunas[0, :5] = torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0])
     verticais = colunas.expand(sorteio.inteiro(6, 12), -1)
     if corr2d(torch.ones((5, 5)), K).abs().max() > 1e-4:
         problemas.append("numa região de cor constante a saída deve ser zero, mas não é: "
@@ -47,6 +49,11 @@ def verificar_borda_horizontal(K):
     if corr2d(horizontais, K).abs().max() < 1e-4:
         problemas.append("o núcleo não reage às bordas horizontais: a saída é zero numa imagem com uma "
                          "borda horizontal.")
+    zeradas = [str(j + 1) for j in range(3) if K[:, j].abs().max() < 1e-6]
+    if zeradas:
+        problemas.append(f"a coluna {' e a '.join(zeradas)} do núcleo é toda zero, e o enunciado pede as três "
+                         "colunas da janela (nenhuma coluna toda zero): somar a diferença ao longo de três "
+                         "pixels deixa o detector menos sensível a um pixel isolado.")
     return problemas
 
 

@@ -15,8 +15,13 @@ from cursoconv import conv
 from .base import Sorteio, chamar_vigiado, como_inteiro, como_tensor, reprovar, verificador
 
 
-def _chamar_vigiado(funcao, *args, pedido, proibidos=("agrupamento", "convolução")):
-    """Chama a função do estudante; reprova se ela usou um atalho ``proibido`` do PyTorch."""
+def _chamar_vigiado(funcao, *args, pedido, proibidos):
+    """Chama a função do estudante; reprova se ela usou um atalho ``proibido`` do PyTorch.
+
+    ``proibidos`` é o que o enunciado proíbe: ``("agrupamento",)`` quando ele só
+    proíbe o agrupamento pronto (a convolução, por exemplo com um núcleo de uns,
+    vale), ``("agrupamento", "convolução")`` quando pede só a fórmula.
+    """
     resultado, vigia = chamar_vigiado(funcao, *args)
     vigia.reprovar_atalhos(proibidos, pedido)
     return resultado
@@ -46,7 +51,7 @@ def verificar_media_sem_preenchimento(funcao, quantas=30, semente=None):
         s = (sorteio.inteiro(1, 3), sorteio.inteiro(1, 3))
         X = torch.randn(n, generator=sorteio.gerador)
         esperado = media_sem_preenchimento_referencia(X, k, p, s)
-        obtido = _chamar_vigiado(funcao, X.clone(), k, p, s,
+        obtido = _chamar_vigiado(funcao, X.clone(), k, p, s, proibidos=("agrupamento",),
                                  pedido="percorra as janelas e divida cada soma pelo número de pixels "
                                         "de verdade que ela cobre")
         obtido = como_tensor(obtido, "a saída da sua função")
@@ -87,8 +92,9 @@ def verificar_lado_da_pilha(funcao, quantas=12, semente=None):
     for n in [sorteio.inteiro(8, 300) for _ in range(quantas)]:
         with torch.no_grad():
             esperado = rede(torch.zeros(1, 1, n, n)).shape[-1]
-        obtido = como_inteiro(_chamar_vigiado(funcao, n, pedido="use a fórmula do tamanho da saída "
-                                                                "(conv.tamanho_saida), camada a camada"),
+        obtido = como_inteiro(_chamar_vigiado(funcao, n, proibidos=("agrupamento", "convolução"),
+                                              pedido="use a fórmula do tamanho da saída "
+                                                     "(conv.tamanho_saida), camada a camada, sem rodar as camadas"),
                               "o que a sua função devolve")
         if obtido != esperado:
             problemas.append(f"com entrada {n}×{n}, a sua função deu {obtido}, mas a saída da pilha tem "
@@ -111,8 +117,9 @@ def verificar_media_global(funcao, quantas=10, semente=None):
     for _ in range(quantas):
         b, c, n_h, n_w = sorteio.inteiro(1, 4), sorteio.inteiro(1, 6), sorteio.inteiro(1, 9), sorteio.inteiro(1, 9)
         X = torch.randn((b, c, n_h, n_w), generator=sorteio.gerador)
-        obtido = _chamar_vigiado(funcao, X.clone(), pedido="tire a média de cada canal com as operações "
-                                                         "de tensores (por exemplo, .mean ou .sum)")
+        obtido = _chamar_vigiado(funcao, X.clone(), proibidos=("agrupamento",),
+                                 pedido="tire a média de cada canal com as operações de tensores (por "
+                                        "exemplo, .mean ou .sum)")
         obtido = como_tensor(obtido, f"com X {b}×{c}×{n_h}×{n_w}, a saída", forma=(b, c))
         if not torch.allclose(obtido, X.mean(dim=(2, 3)), atol=1e-4):
             problemas.append(f"com X {b}×{c}×{n_h}×{n_w}, os valores não são as médias de cada canal.")

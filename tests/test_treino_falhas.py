@@ -1,0 +1,155 @@
+"""Os erros de uso que um teste de fuzzing achou no laço de treino: cada um com a causa real, em português.
+
+Cada teste falhava antes (a mensagem culpava a taxa de aprendizado, o erro vinha em
+inglês, o treino seguia em silêncio ou perdia a 1ª época) e passa agora.
+"""
+import pytest
+import torch
+from torch import nn
+
+from cursoconv import ambiente, utils
+
+
+@pytest.fixture(autouse=True)
+def _sem_modo_rapido(monkeypatch):
+    monkeypatch.delenv(ambiente.VARIAVEL_RAPIDO, raising=False)
+
+
+def _dados(n=16, lote=4):
+    gerador = torch.Generator().manual_seed(0)
+    return utils.CarregadorDeTensores(torch.rand(n, 1, 28, 28, generator=gerador), torch.arange(n) % 10, lote, False)
+
+
+def _pecas(net=None):
+    torch.manual_seed(0)
+    net = net or nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    return net, torch.optim.SGD(net.parameters(), lr=0.1), nn.CrossEntropyLoss()
+
+
+def _pesos(net):
+    return [p.detach().clone() for p in net.parameters()]
+
+
+def _treinar(net, trainer, loss, train_iter=None, test_iter=None, epocas=2, lote=4):
+    return utils.train_validate(net, train_iter or _dados(), test_iter or _dados(), lote, trainer, loss, epocas,
+                                device="cpu")
+
+
+def test_pesos_ja_nan_antes_do_treino():
+    net, trainer, loss = _pecas()
+    with torch.no_grad():
+        net[1].weight[0, 0] = float("nan")
+    with pytest.raises(ValueError, match=r"já tem pesos NaN ou infinitos antes do treino \(em 1.weight\)") as erro:
+        _treinar(net, trainer, loss)
+    assert "taxa de aprendizado (lr) menor" not in str(erro.value) and "Crie a rede de novo" in str(erro.value)
+
+
+def test_pixel_nan_no_carregador_do_curso():
+    net, trainer, loss = _pecas()
+    antes = _pesos(net)
+    dados = _dados()
+    dados.dataset.tensors[0][5, 0, 3, 3] = float("nan")
+    with pytest.raises(ValueError, match=r"train_iter tem 1 imagem\(ns\) com pixels NaN.*índice 5"):
+        _treinar(net, trainer, loss, train_iter=dados)
+    with pytest.raises(ValueError, match="test_iter tem 1 imagem"):
+        _treinar(net, trainer, loss, test_iter=dados)
+    assert all(torch.equal(a, p) for a, p in zip(antes, net.parameters()))  # nada treinado
+
+
+def test_pixel_nan_num_carregador_qualquer_culpa_os_dados():
+    net, trainer, loss = _pecas()
+    lotes = [(X.clone(), y) for X, y in _dados()]
+    lotes[2][0][1, 0, 0, 0] = float("nan")
+    with pytest.raises(utils.TreinoDivergiu) as erro:
+        _treinar(net, trainer, loss, train_iter=lotes)
+    mensagem = str(erro.value)
+    assert "iteração 3" in mensagem and "pixels NaN ou infinitos" in mensagem and "lr) menor" not in mensagem
+    assert all(torch.isfinite(p).all() for p in net.parameters())
+
+
+def test_nan_so_na_avaliacao_para_com_erro_claro():
+    net, trainer, loss = _pecas()
+    teste = [(X.clone(), y) for X, y in _dados()]
+    teste[1][0][0] = float("nan")
+    with pytest.raises(utils.AvaliacaoInvalida) as erro:
+        _treinar(net, trainer, loss, test_iter=teste, epocas=3)
+    e = erro.value
+    assert e.epoca == 1 and e.historico["perda_teste"] == []
+    assert "perda de teste deu NaN" in str(e) and "não é a taxa de aprendizado" in str(e)
+
+
+def test_otimizador_de_outra_rede():
+    net, _, loss = _pecas()
+    outra = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    trainer = torch.optim.SGD(outra.parameters(), lr=0.1)
+    antes = _pesos(net)
+    with pytest.raises(ValueError, match="parâmetros de outra rede") as erro:
+        _treinar(net, trainer, loss)
+    assert "torch.optim.SGD(net.parameters()" in str(erro.value)
+    assert all(torch.equal(a, p) for a, p in zip(antes, net.parameters()))
+    assert all(p.grad is None for p in outra.parameters())
+
+
+def test_linear_sem_flatten_explica_em_portugues():
+    net, trainer, loss = _pecas(nn.Sequential(nn.Linear(784, 10)))
+    with pytest.raises(ValueError, match=r"falta nn\.Flatten\(\)") as erro:
+        _treinar(net, trainer, loss)
+    assert isinstance(erro.value.__cause__, RuntimeError)
+    assert "mat1 and mat2" in str(erro.value.__cause__)  # o erro do PyTorch fica como causa
+    with pytest.raises(ValueError, match=r"falta nn\.Flatten\(\)"):
+        utils.evaluate_accuracy(_dados(), net, loss)
+
+
+def test_mse_com_rotulos_de_classe():
+    net, trainer, _ = _pecas()
+    for lote in (4, 10):  # com 10 imagens por lote o PyTorch nem reclamaria: faria contas sem sentido
+        with pytest.raises(ValueError, match=r"MSELoss.*classes.*nn\.CrossEntropyLoss\(\)"):
+            _treinar(net, trainer, nn.MSELoss(), train_iter=_dados(20, lote), lote=lote)
+
+
+def test_saida_de_uma_dimensao():
+    class UmNumero(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.camada = nn.Sequential(nn.Flatten(), nn.Linear(784, 1))
+
+        def forward(self, X):
+            return self.camada(X).squeeze(1)
+
+    net, trainer, loss = _pecas(UmNumero())
+    with pytest.raises(ValueError, match=r"forma \(4,\).*\(lote, classes\).*squeeze"):
+        _treinar(net, trainer, loss)
+
+
+def test_gerador_para_duas_epocas_recusado_antes_de_treinar():
+    net, trainer, loss = _pecas()
+    antes = _pesos(net)
+    gerador = (lote for lote in _dados())
+    with pytest.raises(TypeError, match=r"train_iter é um gerador.*num_epochs=2.*list\(train_iter\)"):
+        _treinar(net, trainer, loss, train_iter=gerador)
+    assert all(torch.equal(a, p) for a, p in zip(antes, net.parameters()))
+    assert next(gerador)  # nada foi consumido: list(gerador) ainda tem todos os lotes
+    hist = _treinar(net, trainer, loss, train_iter=list(_dados()))
+    assert len(hist["perda_treino"]) == 2
+    assert len(_treinar(*_pecas(), train_iter=(lote for lote in _dados()), epocas=1)["tempo"]) == 1
+
+
+def test_batch_size_diferente_do_lote_do_carregador():
+    net, trainer, loss = _pecas()
+    with pytest.raises(ValueError, match=r"batch_size=64, mas os lotes de train_iter têm 4 imagens"):
+        _treinar(net, trainer, loss, lote=64)
+
+
+def test_iteracao_escrita_como_palavra_no_modulo():
+    """Sobras de uma troca mecânica ("Um iteracao", "o iteracao é gravado") não voltam."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    import cursoconv
+    sobra = re.compile(r"\b(o|um|do|no|ao|pelo)\s+iteracao\b", re.IGNORECASE)
+    for arquivo in Path(cursoconv.__file__).parent.rglob("*.py"):
+        achadas = [linha for linha in arquivo.read_text(encoding="utf-8").splitlines() if sobra.search(linha)]
+        assert not achadas, (arquivo, achadas)
+    ajuda = inspect.getdoc(utils.train_validate)
+    assert "iteração de treino é gravada" in ajuda and not sobra.search(ajuda)
