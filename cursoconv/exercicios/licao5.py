@@ -85,7 +85,7 @@ def _tipos(modelo):
     return [type(m) for m in modelo.modules() if not list(m.children())]
 
 
-def _conferir_rede(modelo, referencia, troca, nome):
+def conferir_rede(modelo, referencia, troca, nome):
     """Problemas de ``modelo`` em relação a ``referencia`` com as camadas trocadas por ``troca``."""
     if modelo is None or modelo is ...:
         pendente()
