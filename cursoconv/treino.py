@@ -139,8 +139,10 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     if do_curso and not train_iter.dataset.tensors[1].is_floating_point():
         classes = int(train_iter.dataset.tensors[1].max()) + 1
     passo = Iteracao(net, trainer, loss, dispositivo, classes, conferir_entrada=not do_curso)
-    grafo = GrafoCUDA(passo, train_iter, dispositivo) if grafo_cuda and dispositivo.type == "cuda" and do_curso else None
-    rodada = Rodada(num_epochs, avaliado=getattr(test_iter, "papel", None) or "teste")
+    no_grafo = grafo_cuda and dispositivo.type == "cuda" and do_curso
+    grafo = GrafoCUDA(passo, train_iter, dispositivo) if no_grafo else None
+    validacao = getattr(test_iter, "papel", None) == "validação"  # de dividir_validacao
+    rodada = Rodada(num_epochs, avaliado="validação" if validacao else "teste")
     ponto_bom = PontoBom(net, trainer)
     print(f"treinando em {ambiente.descrever_dispositivo(dispositivo)}")
     try:

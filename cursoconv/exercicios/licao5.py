@@ -6,7 +6,6 @@ mensagem em português, nunca com um traceback.
 """
 import contextlib
 import copy
-import random
 import sys
 
 import torch
@@ -14,7 +13,7 @@ from torch import nn
 
 from cursoconv.avaliacao import evaluate_accuracy
 from cursoconv.lenet import contar_parametros, lenet5_moderna
-from .base import chamar, como_inteiro, pendente, reprovar, verificador
+from .base import Sorteio, chamar, como_inteiro, pendente, reprovar, verificador
 
 # Os exercícios que só se corrigem lendo (sem verificador) estão listados aqui
 # para a página dos instrutores: a solução de cada um traz os critérios de correção.
@@ -36,8 +35,9 @@ def verificar_entradas_f6(funcao):
     """``funcao(n)`` deve dar as entradas de F6 da LeNet-5 moderna para imagens n×n (0 se não couber)."""
     if funcao is None or funcao is ...:
         pendente()
-    sorteio = random.Random(6)
-    tamanhos = [32, 28, 33, 35, 36, 31, 16] + sorteio.sample(range(37, 80), 4)
+    sorteio = Sorteio()  # tamanhos novos a cada verificação, além dos fixos (pares, ímpares, pequenos demais)
+    sorteados = torch.randperm(43, generator=sorteio.gerador)[:4]
+    tamanhos = [32, 28, 33, 35, 36, 31, 16] + [37 + int(i) for i in sorteados]
     for n in tamanhos:
         obtido = como_inteiro(chamar(funcao, n), f"o valor devolvido para n = {n}")
         esperado = _entradas_f6_de_verdade(n)
@@ -139,7 +139,7 @@ def verificar_avaliar(funcao):
     """``funcao(net, data_iter, loss)`` deve dar ``(acurácia, perda)`` médias por amostra."""
     if funcao is None:
         pendente()
-    gerador = torch.Generator().manual_seed(11)
+    gerador = Sorteio().gerador  # redes e lotes novos a cada verificação
     problemas = []
     for caso in range(4):
         entradas, classes = int(torch.randint(3, 9, (1,), generator=gerador)), 4
