@@ -29,5 +29,35 @@ def enxuto(valor):
     if valor in (float("inf"), float("-inf")):
         return "−∞" if valor < 0 else "∞"
     if abs(valor - round(valor)) < 1e-9:
-        return str(int(round(valor)))
-    return f"{valor:.2f}".rstrip("0").replace(".", ",")
+        return inteiro(round(valor))
+    return decimal(valor, 2).rstrip("0").rstrip(",")
+
+
+def _com_virgula(texto):
+    """'0.35' → '0,35' e '10000' → '10.000' (o texto de um rótulo de eixo do Matplotlib)."""
+    limpo = texto.replace("\u2212", "-")
+    try:
+        valor = float(limpo)
+    except ValueError:
+        return texto  # um rótulo que não é número (nome de classe, por exemplo)
+    casas = len(limpo.split(".")[1]) if "." in limpo else 0
+    return decimal(valor, casas)
+
+
+def virgula_nos_eixos(fig):
+    """Põe vírgula decimal e ponto nos milhares nos números dos eixos de todos os gráficos de ``fig``.
+
+    Vale também para as barras de cores. As posições dos rótulos continuam as que
+    o Matplotlib escolhe; só a escrita dos números muda.
+    """
+    from matplotlib.ticker import ScalarFormatter
+
+    class ComVirgula(ScalarFormatter):
+        def __call__(self, x, pos=None):
+            return _com_virgula(super().__call__(x, pos))
+
+    for ax in fig.axes:
+        for eixo in (ax.xaxis, ax.yaxis):
+            if type(eixo.get_major_formatter()) is ScalarFormatter:
+                eixo.set_major_formatter(ComVirgula(useOffset=False))
+    return fig

@@ -79,17 +79,17 @@ def exemplos():
         "l1-animacao.gif": lambda: figuras.animar_correlacao(X, K),
         "l1-borda.png": lambda: figuras.mostrar_matrizes(
             [bordas, K_borda, conv.corr2d(bordas, K_borda)], ["entrada X (6×8)", "núcleo K", "saída Y (6×7)"],
-            cmaps=["gray", "coolwarm", "coolwarm"]),
+            cmaps=["gray_r", "coolwarm", "coolwarm"]),
         "l1-borda-transposta.png": lambda: figuras.mostrar_matrizes(
             [bordas.t(), K_borda, conv.corr2d(bordas.t(), K_borda)],
             ["entrada transposta (8×6)", "núcleo K", "saída (8×5)"],
-            cmaps=["gray", "coolwarm", "coolwarm"]),
+            cmaps=["gray_r", "coolwarm", "coolwarm"]),
         "l2-multi-entrada.png": lambda: figuras.desenhar_correlacao(X2, K2),
         "l2-animacao.gif": lambda: figuras.animar_correlacao(X2, K2),
         "l2-dois-canais.png": lambda: figuras.mostrar_matrizes(
             [quadrado[0], Y_bordas[0], Y_bordas[1]],
             ["entrada (8×8)", "canal de saída 0: verticais", "canal de saída 1: horizontais"],
-            cmaps=["gray", "coolwarm", "coolwarm"]),
+            cmaps=["gray_r", "coolwarm", "coolwarm"]),
         "l3-preenchimento.png": lambda: figuras.desenhar_correlacao(X, K, preenchimento=1),
         "l3-passo.png": lambda: figuras.desenhar_correlacao(X, K, posicao=(0, 1), preenchimento=1, passo=(3, 2)),
         "l3-animacao.gif": lambda: figuras.animar_correlacao(X, K, preenchimento=1, passo=(3, 2)),

@@ -230,29 +230,20 @@ def test_verificador_do_lado_da_pilha():
     assert est == "errado" and "F.conv2d" in msg
 
 
-def test_verificador_da_media_global():
-    v, r = licao4.verificar_media_global, "ex-l4-global"
-    assert estado(v, lambda X: X.mean(dim=(2, 3)), r)[0] == "correto"
-    assert estado(v, lambda X: X.sum(dim=(2, 3)) / (X.shape[2] * X.shape[3]), r)[0] == "correto"
+def test_verificador_da_densa_depois_do_agrupamento_global():
+    v, r = licao4.verificar_parametros_da_densa, "ex-l4-global"
+    certo = lambda c, n, g: (c if g else c * n * n) * 1000 + 1000  # noqa: E731
+    assert estado(v, certo, r)[0] == "correto"
+    assert estado(v, lambda c, n, g: float(certo(c, n, g)), r)[0] == "correto"
     assert estado(v, None, r)[0] == "sem resposta"
     assert estado(v, sem_resposta, r)[0] == "sem resposta"
-    assert estado(v, lambda X: X.nao_existe(), r)[0] == "erro"
-    assert estado(v, sem_return, r)[0] == "errado"
-    est, msg = estado(v, lambda X: X.mean(dim=(2, 3), keepdim=True), r)
-    assert est == "errado" and "forma" in msg
-    est, msg = estado(v, lambda X: X.amax(dim=(2, 3)), r)
-    assert est == "errado" and "médias" in msg
-    est, msg = estado(v, lambda X: nn.AdaptiveAvgPool2d(1)(X)[:, :, 0, 0], r)
-    assert est == "errado" and "F.adaptive_avg_pool2d" in msg
-    est, msg = estado(v, lambda X: F.avg_pool2d(X, X.shape[2:])[:, :, 0, 0], r)
-    assert est == "errado" and "F.avg_pool2d" in msg
-    est, msg = estado(v, lambda X: torch.max_pool2d(X, X.shape[2:])[:, :, 0, 0], r)
-    assert est == "errado" and "F.max_pool2d" in msg
-    est, msg = estado(v, lambda X: torch._C._nn.adaptive_avg_pool2d(X, 1)[:, :, 0, 0], r)
-    assert est == "errado" and "F.adaptive_avg_pool2d" in msg
-    est, msg = estado(v, lambda X: torch.ops.aten.adaptive_avg_pool2d.default(X, [1, 1])[:, :, 0, 0], r)
-    assert est == "errado" and "F.adaptive_avg_pool2d" in msg
-    assert estado(v, lambda X: torch.ops.aten.mean.dim(X, [2, 3]), r)[0] == "correto"  # uma média é uma média
+    est, msg = estado(v, lambda c, n, g: certo(c, n, g) - 1000, r)
+    assert est == "errado" and "vieses" in msg
+    est, msg = estado(v, lambda c, n, g: certo(c, n, not g), r)
+    assert est == "errado" and "outra versão" in msg
+    est, msg = estado(v, lambda c, n, g: 42, r)
+    assert est == "errado" and "deu 42" in msg and "513.000 parâmetros" in msg
+    assert estado(v, lambda c, n, g: 1 / 0, r)[0] == "erro"
 
 
 def test_vigia_sai_de_cena_mesmo_com_erro():
@@ -290,14 +281,14 @@ def rodar_solucao(rotulo, capsys):
 @pytest.mark.parametrize("rotulo, nome, verificar", [
     ("ex-l4-media-real", "media_sem_preenchimento", licao4.verificar_media_sem_preenchimento),
     ("ex-l4-pilha", "lado_da_pilha", licao4.verificar_lado_da_pilha),
-    ("ex-l4-global", "media_global", licao4.verificar_media_global)])
+    ("ex-l4-global", "parametros_da_densa", licao4.verificar_parametros_da_densa)])
 def test_solucoes_da_licao_passam_no_verificador(rotulo, nome, verificar, capsys):
     espaco, saida = rodar_solucao(rotulo, capsys)
     assert estado(verificar, espaco[nome], rotulo)[0] == "correto"
     if rotulo == "ex-l4-pilha":
         assert saida.split() == ["28"]
     if rotulo == "ex-l4-global":
-        assert saida.split() == ["True"]
+        assert saida.split() == ["513000", "25089000", "48.9"]
 
 
 def test_solucao_de_leitura_tem_criterios_e_o_codigo_confirma(capsys):
@@ -316,7 +307,7 @@ def test_licao_tem_exercicios_com_verificador_e_esta_antes_da_lenet():
     for rotulo in rotulos:
         assert f":::{{solution}} {rotulo}" in texto
     codigo = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    for nome in ("verificar_media_sem_preenchimento", "verificar_lado_da_pilha", "verificar_media_global"):
+    for nome in ("verificar_media_sem_preenchimento", "verificar_lado_da_pilha", "verificar_parametros_da_densa"):
         assert f"licao4.{nome}(" in codigo
     assert nb.cells[0].source.startswith("# Lição 4 — Agrupamento (pooling)")
     from ferramentas import repositorio

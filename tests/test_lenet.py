@@ -85,12 +85,19 @@ import nbformat  # noqa: E402
 
 from cursoconv import formato, utils  # noqa: E402
 
-LICAO = Path(__file__).resolve().parents[1] / "lessons" / "05-lenet5-fashion-mnist.ipynb"
+LICOES = Path(__file__).resolve().parents[1] / "lessons"
+LICAO = LICOES / "05-lenet5-fashion-mnist.ipynb"
+LICAO6 = LICOES / "06-avaliar-e-comparar.ipynb"
 
 
 @pytest.fixture(scope="module")
 def licao():
     return nbformat.read(LICAO, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def licao6():
+    return nbformat.read(LICAO6, as_version=4)
 
 
 def definicoes(nb):
@@ -114,7 +121,8 @@ def da_licao(nb, nome):
 
 
 @pytest.mark.parametrize("nome", ["lenet5_variante", "lenet5_moderna"])
-def test_redes_da_licao_sao_as_do_modulo(licao, nome):
+def test_redes_da_licao_sao_as_do_modulo(licao, licao6, nome):
+    licao = licao6 if nome == "lenet5_variante" else licao  # a rede sem agrupamento está na lição 6
     codigo = definicoes(licao)[nome]
     assert codigo.strip() == textwrap.dedent(inspect.getsource(getattr(lenet, nome))).strip(), \
         f"{nome} da lição difere de cursoconv/lenet.py"
@@ -159,9 +167,11 @@ def test_laco_da_licao_e_train_validate_dao_os_mesmos_pesos(licao, monkeypatch, 
     for chave in da_aula:
         assert torch.equal(da_aula[chave], do_modulo[chave]), f"{chave} difere entre o laço da lição e train_validate"
     h1, h2 = historicos
-    assert h1["acuracia_treino"] == h2["acuracia_treino"] and h1["acuracia_teste"] == h2["acuracia_teste"]
-    assert h1["perda_treino"] == pytest.approx(h2["perda_treino"], rel=1e-5)
-    assert h1["perda_teste"] == pytest.approx(h2["perda_teste"], rel=1e-6)
+    # As chaves são as mesmas na mesma ordem (perda e acurácia de treino, depois as do segundo conjunto).
+    (pt1, at1, pv1, av1, _), (pt2, at2, pv2, av2, _) = list(h1.values()), list(h2.values())
+    assert at1 == at2 and av1 == av2
+    assert pt1 == pytest.approx(pt2, rel=1e-5)
+    assert pv1 == pytest.approx(pv2, rel=1e-6)
     saida = capsys.readouterr().out
     assert "época 2: perda treino " in saida and "," in saida.split("época 2: perda treino ")[1][:4]
 
@@ -171,15 +181,16 @@ def test_laco_da_licao_segue_o_molde(licao):
     codigo = definicoes(licao)["treinar"]
     ordem = ["net.train()", "X, y = X.to(disp), y.to(disp)", "y_hat = net(X)", "l = loss(y_hat, y)",
              "otimizador.zero_grad()", "l.backward()", "otimizador.step()", "l.item() * len(y)",
-             "utils.evaluate_accuracy(test_iter, net, loss)"]
+             "utils.evaluate_accuracy(valid_iter, net, loss)"]
     posicoes = [codigo.index(trecho) for trecho in ordem]
     assert posicoes == sorted(posicoes)
     assert "trainer" not in "\n".join(c.source for c in licao.cells if c.cell_type == "code")
 
 
-def test_figuras_da_licao_tem_legenda_e_texto_alternativo_proprios(licao):
+@pytest.mark.parametrize("qual, minimo", [("05", 3), ("06", 6)])
+def test_figuras_da_licao_tem_legenda_e_texto_alternativo_proprios(licao, licao6, qual, minimo):
     legendas, alts, nomes = [], [], []
-    for celula in licao.cells:
+    for celula in (licao if qual == "05" else licao6).cells:
         meta = celula.metadata.get("mystnb")
         if celula.cell_type != "code" or not meta:
             continue
@@ -187,10 +198,10 @@ def test_figuras_da_licao_tem_legenda_e_texto_alternativo_proprios(licao):
         legendas.append(meta["figure"]["caption"])
         alts.append(meta["image"]["alt"])
         nomes.append(meta["figure"]["name"])
-    assert len(legendas) >= 8
+    assert len(legendas) >= minimo
     for lista in (legendas, alts, nomes):
         assert len(lista) == len(set(lista))
-    assert all(n.startswith("fig-l5-") for n in nomes)
+    assert all(n.startswith(f"fig-l{int(qual)}-") for n in nomes)
 
 
 def test_licao_sem_escritas_que_a_issue_corrigiu(licao):
@@ -199,20 +210,25 @@ def test_licao_sem_escritas_que_a_issue_corrigiu(licao):
                      "Treinamento", "filtro ", "filtros ", "OrderedDict(\n    (", ".replace(\",\", \".\")"):
         assert proibido not in texto, proibido
     assert "decaimento de pesos (*weight decay*" in texto
-    assert "{ref}`ex-l5-lr`" in texto
+    assert "{ref}`ex-l6-lr`" in texto
 
 
-def test_cada_exercicio_tem_verificador_ou_criterios(licao):
-    from cursoconv.exercicios import licao5
-    texto = "\n".join(c.source for c in licao.cells)
+@pytest.mark.parametrize("qual", ["licao5", "licao6"])
+def test_cada_exercicio_tem_verificador_ou_criterios(licao, licao6, qual):
+    import importlib
+    modulo = importlib.import_module(f"cursoconv.exercicios.{qual}")
+    nb = licao if qual == "licao5" else licao6
+    texto = "\n".join(c.source for c in nb.cells)
     rotulos = {linha.split(":label:")[1].strip() for linha in texto.split("\n") if ":label:" in linha}
-    assert len(rotulos) >= 5
-    verificadores = {f.rotulo: nome for nome, f in vars(licao5).items() if hasattr(f, "rotulo")}
-    codigo = "\n".join(c.source for c in licao.cells if c.cell_type == "code")
+    assert len(rotulos) >= 3
+    assert all(r.startswith(f"ex-l{qual[-1]}-") for r in rotulos), rotulos
+    verificadores = {f.rotulo: nome for nome, f in vars(modulo).items() if hasattr(f, "rotulo")}
+    codigo = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     for rotulo in rotulos:
         if rotulo in verificadores:
-            assert f"licao5.{verificadores[rotulo]}(" in codigo, rotulo
+            assert f"{qual}.{verificadores[rotulo]}(" in codigo, rotulo
         else:
-            assert rotulo in licao5.CORRIGIDOS_POR_LEITURA, rotulo
+            assert rotulo in modulo.CORRIGIDOS_POR_LEITURA, rotulo
+    assert set(verificadores) <= rotulos, "verificador sem exercício na lição"
     # Todo exercício lido por uma pessoa tem critérios de correção dentro da solução.
-    assert texto.count("**Critérios de correção:**") >= len(licao5.CORRIGIDOS_POR_LEITURA)
+    assert texto.count("**Critérios de correção:**") >= len(modulo.CORRIGIDOS_POR_LEITURA)

@@ -1,4 +1,4 @@
-"""Verificadores da lição 5: certo, errado, em branco, malformado e exceção, sempre sem traceback."""
+"""Verificadores das lições 5 e 6: certo, errado, em branco, malformado e exceção, sempre sem traceback."""
 from collections import OrderedDict
 
 import pytest
@@ -8,6 +8,7 @@ from torch import nn
 from cursoconv import lenet, utils
 from cursoconv.exercicios import base
 from cursoconv.exercicios import licao5 as v
+from cursoconv.exercicios import licao6 as l6
 
 
 def estado(verificar, resposta, capsys):
@@ -25,65 +26,94 @@ def explode(*_):
     raise ZeroDivisionError("divisão por zero")
 
 
-# ---- ex-l5-f6
+# ---- ex-l5-f6: entradas de F6 da LeNet-5 moderna para imagens n×n
+def entradas_certo(n):
+    for camada in ("C1", "S2", "C3", "S4", "C5"):
+        janela = 5 if camada.startswith("C") else 2
+        if n < janela:
+            return 0
+        n = n - 4 if camada.startswith("C") else n // 2
+    return 120 * n * n
+
+
+def entradas_sem_arredondar(n):  # esquece que o agrupamento arredonda para baixo
+    lado = ((n - 4) / 2 - 4) / 2 - 4
+    return int(120 * lado * lado) if lado >= 1 else 0
+
+
 @pytest.mark.parametrize("resposta, esperado, trecho", [
-    (lambda n: 120 * (n - 12) ** 2 * 84 + 84, "correto", ""),
-    (lambda n: 120 * (n - 12) ** 2 * 84, "errado", "faltam os 84 vieses"),
-    (lambda n: 120 * (n - 12) ** 2, "errado", "número de entradas de F6"),
-    (lambda n: 4_032_084, "errado", "entradas 32×32"),
-    (lambda n: 120 * (n - 10) ** 2 * 84 + 84, "errado", "tira 4 pixels"),
-    (lambda n: 120.0 * (n - 12) ** 2 * 84 + 84, "correto", ""),
+    (entradas_certo, "correto", ""),
+    (lambda n: float(entradas_certo(n)), "correto", ""),
+    (lambda n: 120, "errado", "com n = 28"),
+    (lambda n: 120 * max(n - 12, 0) ** 2, "errado", "F6 recebe"),
+    (entradas_sem_arredondar, "errado", "arredondando"),
+    (lambda n: entradas_certo(n) if n != 28 else 120 * 16, "errado", "devia devolver 0"),
     (None, "sem resposta", ""),
     (pendente, "sem resposta", ""),
     (lambda n: None, "errado", "faltou o return"),
-    (lambda n: "muitos", "errado", "número inteiro"),
-    (2580564, "errado", "deve ser uma função"),
     (explode, "erro", "ZeroDivisionError"),
 ])
-def test_verificador_f6(resposta, esperado, trecho, capsys):
-    obtido, saida = estado(v.verificar_parametros_f6, resposta, capsys)
-    assert obtido == esperado and trecho in saida
+def test_verificador_entradas_f6(resposta, esperado, trecho, capsys):
+    obtido, saida = estado(v.verificar_entradas_f6, resposta, capsys)
+    assert obtido == esperado and trecho in saida, saida
 
 
-def test_verificador_f6_nao_aceita_valores_decorados(capsys):
-    decorado = {28: 2_580_564, 32: 4_032_084}
-    obtido, _ = estado(v.verificar_parametros_f6, lambda n: decorado.get(n, 0), capsys)
-    assert obtido == "errado"
+def test_entradas_f6_conferidas_contra_a_rede():
+    """A conta do verificador é a da rede de verdade, inclusive nos lados ímpares e onde ela recusa a imagem."""
+    for n in (28, 31, 32, 33, 35, 36, 37, 64):
+        assert v._entradas_f6_de_verdade(n) == entradas_certo(n), n
+    assert v._entradas_f6_de_verdade(28) == 0 and v._entradas_f6_de_verdade(36) == 480
 
 
-# ---- ex-l5-relu e ex-l5-maxpool
+# ---- ex-l5-parada
+@pytest.mark.parametrize("resposta, esperado, trecho", [
+    (lambda h: h["perda_validacao"].index(min(h["perda_validacao"])) + 1, "correto", ""),
+    (lambda h: h["perda_validacao"].index(min(h["perda_validacao"])), "errado", "começa em 0"),
+    (lambda h: h["perda_teste"].index(min(h["perda_teste"])) + 1, "errado", "perda de teste"),
+    (lambda h: h["perda_treino"].index(min(h["perda_treino"])) + 1, "errado", "perda de treino"),
+    (lambda h: len(h["perda_validacao"]) - h["perda_validacao"][::-1].index(min(h["perda_validacao"])),
+     "errado", "no empate"),
+    (None, "sem resposta", ""),
+    (explode, "erro", "ZeroDivisionError"),
+])
+def test_verificador_epoca_de_parada(resposta, esperado, trecho, capsys):
+    obtido, saida = estado(v.verificar_epoca_de_parada, resposta, capsys)
+    assert obtido == esperado and trecho in saida, saida
+
+
+# ---- ex-l6-relu e ex-l6-maxpool (lição 6)
 def trocar(rede, antigo, novo):
     return nn.Sequential(OrderedDict((nome, novo() if isinstance(c, antigo) else c)
                                      for nome, c in rede.named_children()))
 
 
 def test_verificador_relu(capsys):
-    assert estado(v.verificar_variante_relu, trocar(lenet.lenet5_variante(), nn.Tanh, nn.ReLU), capsys)[0] == "correto"
-    sem_nomes = nn.Sequential(*[nn.ReLU() if isinstance(c, nn.Tanh) else c for c in lenet.lenet5_variante()])
-    assert estado(v.verificar_variante_relu, sem_nomes, capsys)[0] == "correto"
-    obtido, saida = estado(v.verificar_variante_relu, lenet.lenet5_variante(), capsys)
+    assert estado(l6.verificar_moderna_relu, trocar(lenet.lenet5_moderna(), nn.Tanh, nn.ReLU), capsys)[0] == "correto"
+    sem_nomes = nn.Sequential(*[nn.ReLU() if isinstance(c, nn.Tanh) else c for c in lenet.lenet5_moderna()])
+    assert estado(l6.verificar_moderna_relu, sem_nomes, capsys)[0] == "correto"
+    obtido, saida = estado(l6.verificar_moderna_relu, lenet.lenet5_moderna(), capsys)
     assert obtido == "errado" and "Tanh" in saida
-    obtido, saida = estado(v.verificar_variante_relu, trocar(lenet.lenet5_variante(), nn.Tanh, nn.Sigmoid), capsys)
+    obtido, saida = estado(l6.verificar_moderna_relu, trocar(lenet.lenet5_moderna(), nn.Tanh, nn.Sigmoid), capsys)
     assert obtido == "errado" and "Sigmoid" in saida
-    assert estado(v.verificar_variante_relu, None, capsys)[0] == "sem resposta"
-    obtido, saida = estado(v.verificar_variante_relu, "nn.ReLU", capsys)
+    assert estado(l6.verificar_moderna_relu, None, capsys)[0] == "sem resposta"
+    obtido, saida = estado(l6.verificar_moderna_relu, "nn.ReLU", capsys)
     assert obtido == "errado" and "nn.Module" in saida
-    quebrada = trocar(lenet.lenet5_variante(), nn.Tanh, nn.ReLU)
+    quebrada = trocar(lenet.lenet5_moderna(), nn.Tanh, nn.ReLU)
     quebrada.F6 = nn.Linear(4800, 84)
-    obtido, saida = estado(v.verificar_variante_relu, quebrada, capsys)
+    obtido, saida = estado(l6.verificar_moderna_relu, quebrada, capsys)
     assert obtido == "erro" and "não passa pela rede" in saida
 
 
 def test_verificador_maxpool(capsys):
     certa = trocar(lenet.lenet5_moderna(), nn.AvgPool2d, lambda: nn.MaxPool2d(2))
-    assert estado(v.verificar_moderna_max, certa, capsys)[0] == "correto"
-    obtido, saida = estado(v.verificar_moderna_max, lenet.lenet5_moderna(), capsys)
+    assert estado(l6.verificar_moderna_max, certa, capsys)[0] == "correto"
+    obtido, saida = estado(l6.verificar_moderna_max, lenet.lenet5_moderna(), capsys)
     assert obtido == "errado" and "AvgPool2d" in saida
     janela_errada = trocar(lenet.lenet5_moderna(), nn.AvgPool2d, lambda: nn.MaxPool2d(2, stride=1))
-    obtido, _ = estado(v.verificar_moderna_max, janela_errada, capsys)
+    obtido, _ = estado(l6.verificar_moderna_max, janela_errada, capsys)
     assert obtido in ("errado", "erro")
-    assert estado(v.verificar_moderna_max, None, capsys)[0] == "sem resposta"
-    assert estado(v.verificar_moderna_max, 42, capsys)[0] == "errado"
+    assert estado(l6.verificar_moderna_max, None, capsys)[0] == "sem resposta"
+    assert estado(l6.verificar_moderna_max, 42, capsys)[0] == "errado"
 
 
 # ---- ex-l5-avaliar

@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from cursoconv import conv
-from .base import Sorteio, chamar_vigiado, como_inteiro, como_tensor, reprovar, verificador
+from cursoconv.formato import inteiro
+from .base import Sorteio, chamar, chamar_vigiado, como_inteiro, como_tensor, reprovar, verificador
 
 
 def _chamar_vigiado(funcao, *args, pedido, proibidos):
@@ -106,22 +107,34 @@ def verificar_lado_da_pilha(funcao, quantas=12, semente=None):
 
 
 # --------------------------------------------------------------------------
-# ex-l4-global: agrupamento médio global
+# ex-l4-global: a camada densa depois do agrupamento global pela média
 # --------------------------------------------------------------------------
 
-@verificador("ex-l4-global", "agrupamento médio global")
-def verificar_media_global(funcao, quantas=10, semente=None):
-    """``funcao(X)``, com X de forma b × c × n_h × n_w, deve dar a média de cada canal: b × c."""
+CLASSES_IMAGENET = 1000
+
+
+def parametros_da_densa_esperados(c, n, agrupamento_global):
+    """Pesos e vieses da camada densa de 1.000 classes depois de um mapa c×n×n (achatado ou agrupado)."""
+    entradas = c if agrupamento_global else c * n * n
+    return entradas * CLASSES_IMAGENET + CLASSES_IMAGENET
+
+
+@verificador("ex-l4-global", "agrupamento global pela média")
+def verificar_parametros_da_densa(funcao, quantas=8, semente=None):
+    """``funcao(c, n, agrupamento_global)`` deve dar os parâmetros da camada densa de 1.000 classes."""
     sorteio = Sorteio(semente)
-    problemas = []
-    for _ in range(quantas):
-        b, c, n_h, n_w = sorteio.inteiro(1, 4), sorteio.inteiro(1, 6), sorteio.inteiro(1, 9), sorteio.inteiro(1, 9)
-        X = torch.randn((b, c, n_h, n_w), generator=sorteio.gerador)
-        obtido = _chamar_vigiado(funcao, X.clone(), proibidos=("agrupamento",),
-                                 pedido="tire a média de cada canal com as operações de tensores (por "
-                                        "exemplo, .mean ou .sum)")
-        obtido = como_tensor(obtido, f"com X {b}×{c}×{n_h}×{n_w}, a saída", forma=(b, c))
-        if not torch.allclose(obtido, X.mean(dim=(2, 3)), atol=1e-4):
-            problemas.append(f"com X {b}×{c}×{n_h}×{n_w}, os valores não são as médias de cada canal.")
-            break
-    return problemas
+    casos = [(512, 7, True), (512, 7, False), (512, 10, True), (512, 10, False)]
+    casos += [(sorteio.inteiro(1, 64), sorteio.inteiro(2, 9), sorteio.inteiro(0, 1) == 1) for _ in range(quantas)]
+    for c, n, agrupamento_global in casos:
+        descricao = f"com um mapa {c}×{n}×{n} {'e' if agrupamento_global else 'sem'} o agrupamento global"
+        obtido = como_inteiro(chamar(funcao, c, n, agrupamento_global), f"o valor devolvido {descricao}")
+        esperado = parametros_da_densa_esperados(c, n, agrupamento_global)
+        if obtido == esperado:
+            continue
+        if obtido == esperado - CLASSES_IMAGENET:
+            return [f"{descricao}, faltam os 1.000 vieses (um por classe)."]
+        if obtido == parametros_da_densa_esperados(c, n, not agrupamento_global):
+            return [f"{descricao}, a função deu a conta da outra versão: com o agrupamento global, a camada "
+                    "densa recebe um número por canal; sem ele, recebe o mapa inteiro achatado."]
+        return [f"{descricao}, a função deu {inteiro(obtido)}, mas a camada densa tem {inteiro(esperado)} parâmetros."]
+    return []

@@ -1,4 +1,4 @@
-"""Verificadores dos exercícios da lição 5 (a LeNet-5).
+"""Verificadores dos exercícios da lição 5 (a LeNet-5 moderna e o seu treino).
 
 As lições os chamam como ``licao5.verificar_...`` (``from cursoconv.exercicios import licao5``).
 Seguem :mod:`cursoconv.exercicios.base`: recebem a resposta do estudante e terminam com uma
@@ -12,45 +12,72 @@ import torch
 from torch import nn
 
 from cursoconv.avaliacao import evaluate_accuracy
-from cursoconv.lenet import contar_parametros, lenet5_moderna, lenet5_variante
+from cursoconv.lenet import contar_parametros, lenet5_moderna
 from .base import Sorteio, chamar, como_inteiro, pendente, reprovar, verificador
 
 # Os exercícios que só se corrigem lendo (sem verificador) estão listados aqui
 # para a página dos instrutores: a solução de cada um traz os critérios de correção.
-CORRIGIDOS_POR_LEITURA = ("ex-l5-lr",)
+CORRIGIDOS_POR_LEITURA = ()
 
 
-def _parametros_f6_esperados(n):
-    """Parâmetros de F6 da variante para uma entrada n×n: C1, C3 e C5 tiram 4 pixels cada."""
-    lado = n - 3 * 4
-    return 120 * lado * lado * 84 + 84
+def _entradas_f6_de_verdade(n):
+    """Entradas de F6 da LeNet-5 moderna para imagens n×n, pela própria rede (0 se ela recusar a imagem)."""
+    ate_c5 = lenet5_moderna()[:8]  # de C1 até tanh5
+    try:
+        with torch.no_grad():
+            return ate_c5(torch.zeros(1, 1, n, n)).numel()
+    except RuntimeError:
+        return 0
 
 
-@verificador("ex-l5-f6", "parâmetros de F6")
-def verificar_parametros_f6(funcao):
-    """``funcao(n)`` deve dar o número de parâmetros de F6 da variante para entradas n×n."""
-    problemas = []
-    sorteio = Sorteio()  # tamanhos novos a cada verificação, além dos dois da lição
-    tamanhos = [28, 32] + [13 + int(i) for i in torch.randperm(84, generator=sorteio.gerador)[:6]]
+@verificador("ex-l5-f6", "entradas de F6")
+def verificar_entradas_f6(funcao):
+    """``funcao(n)`` deve dar as entradas de F6 da LeNet-5 moderna para imagens n×n (0 se não couber)."""
+    if funcao is None or funcao is ...:
+        pendente()
+    sorteio = Sorteio()  # tamanhos novos a cada verificação, além dos fixos (pares, ímpares, pequenos demais)
+    sorteados = torch.randperm(43, generator=sorteio.gerador)[:4]
+    tamanhos = [32, 28, 33, 35, 36, 31, 16] + [37 + int(i) for i in sorteados]
     for n in tamanhos:
         obtido = como_inteiro(chamar(funcao, n), f"o valor devolvido para n = {n}")
-        esperado = _parametros_f6_esperados(n)
+        esperado = _entradas_f6_de_verdade(n)
         if obtido == esperado:
             continue
-        lado = n - 12
-        if obtido == esperado - 84:
-            problemas.append(f"com n = {n}, faltam os 84 vieses de F6 (um por neurônio).")
-        elif obtido == 120 * lado * lado:
-            problemas.append(f"com n = {n}, {obtido} é o número de entradas de F6; "
-                             "cada um dos 84 neurônios tem um peso por entrada e mais um viés.")
-        elif obtido == _parametros_f6_esperados(32) and n != 32:
-            problemas.append(f"com n = {n}, a função devolveu o valor de entradas 32×32: "
-                             "o lado da saída de C5 depende de n.")
-        else:
-            problemas.append(f"com n = {n}, a função deu {obtido}, mas F6 tem {esperado} parâmetros. "
-                             "Lembre que cada convolução 5×5 sem preenchimento tira 4 pixels do lado.")
-        break
-    return problemas
+        if esperado == 0:
+            return [f"com n = {n}, a rede não funciona (em alguma camada a entrada fica menor que a janela), "
+                    f"e a função devia devolver 0, mas devolveu {obtido}."]
+        if obtido == 0:
+            return [f"com n = {n}, a rede funciona e F6 recebe {esperado} entradas, mas a função devolveu 0."]
+        return [f"com n = {n}, a função deu {obtido}, mas F6 recebe {esperado} entradas. Siga o lado camada a "
+                "camada: cada convolução 5×5 tira 4 pixels, cada agrupamento 2×2 divide por 2 arredondando "
+                "para baixo, e C5 tem 120 canais."]
+    return []
+
+
+@verificador("ex-l5-parada", "época de parada")
+def verificar_epoca_de_parada(funcao):
+    """``funcao(historico)`` deve dar a época (de 1 em diante) da menor perda de validação; no empate, a primeira."""
+    if funcao is None or funcao is ...:
+        pendente()
+    casos = [([0.9, 0.5, 0.4, 0.45], 3), ([0.3, 0.5, 0.6], 1), ([0.9, 0.4, 0.7, 0.4, 0.8], 2),
+             ([0.8, 0.7, 0.6, 0.5], 4)]
+    for perdas, esperado in casos:
+        historico = {"perda_treino": [1.0 - 0.1 * i for i in range(len(perdas))], "perda_validacao": list(perdas),
+                     "perda_teste": [1.0 - p for p in perdas]}
+        obtido = como_inteiro(chamar(funcao, copy.deepcopy(historico)), "o valor devolvido")
+        if obtido == esperado:
+            continue
+        if obtido == esperado - 1:
+            return ["a função devolve a posição na lista, que começa em 0; as épocas contam de 1."]
+        teste, treino = historico["perda_teste"], historico["perda_treino"]
+        if obtido == teste.index(min(teste)) + 1:
+            return ["a função escolheu a época pela perda de teste: a decisão deve usar só a validação."]
+        if obtido == treino.index(min(treino)) + 1:
+            return ["a função escolheu a época pela perda de treino, que quase sempre cai até o fim: "
+                    "use a de validação."]
+        return [f"com as perdas de validação {perdas}, a função deu {obtido}, mas a menor está na época "
+                f"{esperado} (no empate, a primeira)."]
+    return []
 
 
 def _tipos(modelo):
@@ -58,7 +85,7 @@ def _tipos(modelo):
     return [type(m) for m in modelo.modules() if not list(m.children())]
 
 
-def _conferir_rede(modelo, referencia, troca, nome):
+def conferir_rede(modelo, referencia, troca, nome):
     """Problemas de ``modelo`` em relação a ``referencia`` com as camadas trocadas por ``troca``."""
     if modelo is None or modelo is ...:
         pendente()
@@ -88,24 +115,6 @@ def _conferir_rede(modelo, referencia, troca, nome):
     if contar_parametros(modelo) != contar_parametros(referencia):
         problemas.append(f"a rede tem {contar_parametros(modelo)} parâmetros, mas a troca não muda a conta: "
                          f"deveriam ser {contar_parametros(referencia)}.")
-    return problemas
-
-
-@verificador("ex-l5-relu", "variante com ReLU")
-def verificar_variante_relu(modelo):
-    """``modelo`` deve ser a variante com cada ``nn.Tanh`` trocada por ``nn.ReLU``."""
-    return _conferir_rede(modelo, lenet5_variante(), (nn.Tanh, nn.ReLU), "variante_relu")
-
-
-@verificador("ex-l5-maxpool", "agrupamento pelo máximo")
-def verificar_moderna_max(modelo):
-    """``modelo`` deve ser a LeNet-5 moderna com ``nn.MaxPool2d(2)`` no lugar de cada ``nn.AvgPool2d``."""
-    problemas = _conferir_rede(modelo, lenet5_moderna(), (nn.AvgPool2d, nn.MaxPool2d), "moderna_max")
-    for camada in modelo.modules():
-        if isinstance(camada, nn.MaxPool2d) and (camada.kernel_size not in (2, (2, 2))
-                                                  or camada.stride not in (2, (2, 2))):
-            problemas.append(f"use janelas 2×2 com passo 2, como S2 e S4 (achei {camada}).")
-            break
     return problemas
 
 

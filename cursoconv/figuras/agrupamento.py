@@ -112,7 +112,7 @@ def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada")
             ax = eixos[linha, coluna]
             M = M.detach().float()
             if linha == 0:
-                imagem = ax.imshow(M.numpy(), cmap="gray", vmin=0, vmax=1)
+                imagem = ax.imshow(M.numpy(), cmap="gray_r", vmin=0, vmax=1)
             else:
                 imagem = ax.imshow(M.numpy(), cmap="coolwarm", vmin=-1, vmax=1)
             for (a, b), v in np.ndenumerate(M.numpy()):

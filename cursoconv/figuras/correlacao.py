@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from cursoconv import conv
-from cursoconv.formato import enxuto
+from cursoconv.formato import enxuto, virgula_nos_eixos
 from .base import UNIDADE, cor_do_texto, gif, grade
 
 
@@ -131,7 +131,7 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
 
     ``cmaps`` dá um mapa de cores por matriz (por padrão, ``"coolwarm"`` em todas).
     Com ``"coolwarm"`` a escala é simétrica em torno de zero: positivo em vermelho,
-    negativo em azul, zero neutro. Com outros mapas (``"gray"``: 0 preto, 1 branco)
+    negativo em azul, zero neutro. Com outros mapas (``"gray_r"``: 0 branco, 1 preto, como nas imagens do curso)
     a escala vai do menor ao maior valor da matriz. Se as matrizes com valores
     escritos forem largas demais para um celular, elas continuam na linha de
     baixo; sem valores (``anotar=False``), ficam numa linha de 6 polegadas.
@@ -191,4 +191,4 @@ def grafico_encolhimento(n, k, camadas, p=0):
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    return fig
+    return virgula_nos_eixos(fig)

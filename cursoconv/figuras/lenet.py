@@ -1,10 +1,11 @@
-"""Figuras da LeNet-5 (lição 5): a arquitetura, a matriz de confusão, as previsões, filtros e mapas."""
+"""Figuras da LeNet-5 (lições 5 e 6): a arquitetura, as curvas de um treino, a matriz de confusão, as previsões, filtros e mapas."""
 import matplotlib.pyplot as plt
 import torch
 from matplotlib.patches import FancyBboxPatch
 
 from cursoconv.dados import CLASSES
 from cursoconv.lenet import camadas
+from cursoconv.formato import inteiro, virgula_nos_eixos
 from .base import cor_do_texto
 
 
@@ -50,7 +51,7 @@ def desenhar_matriz_de_confusao(M):
     imagem = ax.imshow(M.numpy(), cmap="Blues")
     for i in range(M.shape[0]):
         for j in range(M.shape[1]):
-            ax.text(j, i, int(M[i, j]), ha="center", va="center", fontsize=10,
+            ax.text(j, i, inteiro(M[i, j]), ha="center", va="center", fontsize=10,
                     color=cor_do_texto(imagem.cmap(imagem.norm(float(M[i, j])))))
     ax.set_xticks(range(10), CLASSES, rotation=45, ha="right")
     ax.set_yticks(range(10), CLASSES)
@@ -114,3 +115,28 @@ def desenhar_mapas(mapas, titulo="mapa"):
         ax.set_title(f"{titulo} {i}", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def desenhar_curvas(historico, rede, marcar=None):
+    """Perda e acurácia de treino e de validação por época, um gráfico acima do outro.
+
+    ``historico`` traz as listas ``perda_treino``, ``acuracia_treino``,
+    ``perda_validacao`` e ``acuracia_validacao`` (o histórico do laço ``treinar``
+    da lição 5). ``rede`` é o nome da rede, que vai no título de cada gráfico;
+    ``marcar``, uma época a destacar com uma linha vertical tracejada (o fim do
+    treino principal, por exemplo). Os números dos eixos têm vírgula decimal.
+    """
+    fig, eixos = plt.subplots(2, 1, figsize=(6, 6.5))
+    fig.subplots_adjust(hspace=0.5)
+    epocas = range(1, len(historico["perda_treino"]) + 1)
+    for ax, medida, titulo in zip(eixos, ("perda", "acuracia"), ("perda (entropia cruzada)", "acurácia")):
+        ax.plot(epocas, historico[f"{medida}_treino"], marker="o", markersize=3, label="treino")
+        ax.plot(epocas, historico[f"{medida}_validacao"], marker="o", markersize=3, label="validação")
+        if marcar:
+            ax.axvline(marcar, color="#555555", linestyle="--", linewidth=1)
+        ax.set_xlabel("época")
+        ax.set_title(f"{rede}: {titulo}")
+        ax.grid(alpha=0.3)
+        ax.legend()
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    return virgula_nos_eixos(fig)
