@@ -142,7 +142,15 @@ def test_perda_nan_dentro_do_grafo(monkeypatch):
     """Uma imagem infinita no lote k: o laço acha a iteração exata, para e restaura os pesos iniciais."""
     monkeypatch.delenv(ambiente.VARIAVEL_RAPIDO, raising=False)
     X, y = torch.rand(128 * 120, 1, 28, 28), torch.randint(0, 10, (128 * 120,))
-    X[5000] = float("inf")
+    # A conferência de entrada de train_validate recusaria a imagem infinita antes do treino; aqui se testa
+    # a guarda de dentro do grafo, por isso a imagem estraga logo depois dessa conferência.
+    conferir = treino.conferir_argumentos
+
+    def conferir_e_estragar(*argumentos):
+        conferir(*argumentos)
+        X[5000] = float("inf")
+
+    monkeypatch.setattr(treino, "conferir_argumentos", conferir_e_estragar)
     train_iter = utils.CarregadorDeTensores(X, y, 128, True)
     test_iter = utils.CarregadorDeTensores(X[:256], y[:256], 128, False)
     utils.fixar_semente(3)
