@@ -1,24 +1,10 @@
-"""Os arquivos do Fashion-MNIST: achar, conferir (MD5) e, se preciso, baixar.
-
-Nunca apaga nem sobrescreve um arquivo que não escreveu: monta tudo numa pasta
-``root/.cursoconv-parcial-*`` com o arquivo ``MARCA`` (só essas são limpas) e põe cada
-arquivo no lugar com ``os.link`` (atômico; falha se o destino existir). Uma trava
-(``flock`` em ``root``) faz um processo esperar o outro até ``ESPERA_MAXIMA_S`` s; o
-download desiste com menos de ``BYTES_MINIMOS`` bytes em ``JANELA_S`` s.
+"""Os arquivos do Fashion-MNIST: achar, conferir (MD5) e, se preciso, baixar, sem nunca apagar nem sobrescrever
+um arquivo que não escreveu (tudo é montado numa pasta parcial com a ``MARCA``, e só essas são limpas; cada arquivo
+vai para o lugar com ``os.link``, que falha se o destino existir). Um processo espera o outro (``flock`` em ``root``)
+até ``ESPERA_MAXIMA_S`` s; o download desiste com menos de ``BYTES_MINIMOS`` bytes em ``JANELA_S`` s.
 """
 
-import contextlib
-import errno
-import gzip
-import hashlib
-import http.client
-import os
-import shutil
-import socket
-import tempfile
-import time
-import urllib.request
-import zlib
+import contextlib, errno, gzip, hashlib, http.client, os, shutil, socket, tempfile, time, urllib.request, zlib
 from pathlib import Path
 
 from .formato import enxuto
@@ -27,16 +13,13 @@ VARIAVEL_DADOS = "FASHION_MNIST_DIR"
 RAIZ_PADRAO = os.path.join("~", ".pytorch", "datasets", "fashion-mnist")
 PREFIXO_PARCIAL = ".cursoconv-parcial-"
 MARCA = "PASTA-TEMPORARIA-DO-CURSOCONV"  # dentro de cada pasta parcial, com o PID de quem a criou
-JANELA_S, BYTES_MINIMOS = 60, 10_000  # o download desiste com menos de 10 kB num minuto
-ESPERA_MAXIMA_S = 600  # quanto esperar outro processo que prepara os dados na mesma pasta
+JANELA_S, BYTES_MINIMOS, ESPERA_MAXIMA_S = 60, 10_000, 600  # 10 kB por minuto; 10 min de espera por outro processo
 MB_DESCOMPACTADOS, MB_DO_DOWNLOAD = 55, 31  # espaço que os quatro arquivos ocupam (e os .gz baixados)
 
 #: Nomes das dez classes, na ordem dos rótulos 0 a 9.
-CLASSES = ("camiseta", "calça", "pulôver", "vestido", "casaco",
-           "sandália", "camisa", "tênis", "bolsa", "bota")
+CLASSES = ("camiseta", "calça", "pulôver", "vestido", "casaco", "sandália", "camisa", "tênis", "bolsa", "bota")
 
-#: MD5 do conteúdo *descompactado* de cada arquivo oficial. O conteúdo é o
-#: mesmo na cópia oficial e na do Debian (que só reescreve o cabeçalho gzip).
+#: MD5 do conteúdo *descompactado* de cada arquivo oficial (o mesmo na cópia do Debian, que só muda o gzip).
 MD5_DESCOMPACTADO = {
     "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
     "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
@@ -62,11 +45,6 @@ CAUSAS = {
 
 class ErroDeDados(RuntimeError):
     """Os dados do Fashion-MNIST faltam, estão corrompidos ou não puderam ser baixados."""
-
-
-def _md5(caminho):
-    with open(caminho, "rb") as f:
-        return hashlib.md5(f.read()).hexdigest()
 
 
 def _sem_leitura(caminho):
@@ -96,20 +74,19 @@ def _erro_do_sistema(erro, root, precisa):
 
 def _conferidos(pasta):
     """Os arquivos de ``pasta`` que já conferem; um que existe e não confere é um erro (não é apagado)."""
-    certos = set()
-    for nome, md5 in MD5_DESCOMPACTADO.items():
+    certos = [nome for nome in MD5_DESCOMPACTADO if (pasta / nome).is_file()]
+    for nome in certos:
         try:
-            if (pasta / nome).is_file() and _md5(pasta / nome) != md5:
-                raise ErroDeDados(
-                    f"O arquivo {pasta / nome} não confere com o Fashion-MNIST oficial (está corrompido ou "
-                    "incompleto, ou é outro arquivo com o mesmo nome), e eu não apago nem sobrescrevo arquivos "
-                    f"que não gravei. Apague o arquivo {pasta / nome} (ou mova-o, se for seu) e rode de novo "
-                    "para obter os dados outra vez.")
+            bate = hashlib.md5((pasta / nome).read_bytes()).hexdigest() == MD5_DESCOMPACTADO[nome]
         except PermissionError as erro:
             raise _sem_leitura(pasta / nome) from erro
-        if (pasta / nome).is_file():
-            certos.add(nome)
-    return certos
+        if not bate:
+            raise ErroDeDados(
+                f"O arquivo {pasta / nome} não confere com o Fashion-MNIST oficial (está corrompido ou incompleto, "
+                "ou é outro arquivo com o mesmo nome), e eu não apago nem sobrescrevo arquivos que não gravei. "
+                f"Apague o arquivo {pasta / nome} (ou mova-o, se for seu) e rode de novo para obter os dados outra "
+                "vez.")
+    return set(certos)
 
 
 def _descompactar(origem, destino, de_novo):
@@ -128,7 +105,7 @@ def _descompactar(origem, destino, de_novo):
             if isinstance(erro, OSError) and erro.errno is not None:
                 raise  # disco cheio, limite de tamanho...: não é culpa do arquivo
             raise ErroDeDados(f"O arquivo {arquivo} está corrompido ou truncado ({erro}). {de_novo}") from erro
-        if _md5(destino / nome) != MD5_DESCOMPACTADO[nome]:
+        if hashlib.md5((destino / nome).read_bytes()).hexdigest() != MD5_DESCOMPACTADO[nome]:
             raise ErroDeDados(f"O conteúdo de {arquivo} não é o do Fashion-MNIST oficial. {de_novo}")
 
 
@@ -162,9 +139,8 @@ def _baixar(pasta):
                 recebidos += len(bloco)
                 if time.monotonic() - inicio >= JANELA_S:
                     if recebidos < BYTES_MINIMOS:
-                        raise _falha_de_rede(f"chegaram só {recebidos} bytes de {url} em {enxuto(JANELA_S)} "
-                                             f"s, e desisti: o mínimo é {BYTES_MINIMOS} bytes a cada "
-                                             f"{enxuto(JANELA_S)} s")
+                        raise _falha_de_rede(f"chegaram só {recebidos} bytes de {url} em {enxuto(JANELA_S)} s, e "
+                                             f"desisti: o mínimo é {BYTES_MINIMOS} bytes a cada {enxuto(JANELA_S)} s")
                     inicio, recebidos = time.monotonic(), 0
 
 
@@ -232,11 +208,8 @@ def conferir_root(root):
 
 
 def preparar_fashion_mnist(root=RAIZ_PADRAO):
-    """Garante os arquivos conferidos em ``root/FashionMNIST/raw``; devolve de onde vieram.
-
-    Procura (1) em ``root`` (``"raiz"``), (2) na pasta de ``FASHION_MNIST_DIR``
-    (``"cópia local"``) e (3) na internet (``"download"``).
-    """
+    """Garante os arquivos conferidos em ``root/FashionMNIST/raw``; devolve de onde vieram: ``"raiz"``, ``"cópia
+    local"`` (da pasta de ``FASHION_MNIST_DIR``) ou ``"download"`` (da internet), procurados nessa ordem."""
     root = conferir_root(root)
     bruta = root / "FashionMNIST" / "raw"
     if len(_conferidos(bruta)) == len(MD5_DESCOMPACTADO):
@@ -257,9 +230,8 @@ def preparar_fashion_mnist(root=RAIZ_PADRAO):
             prontos = _conferidos(bruta)  # outro processo pode ter terminado enquanto esperávamos
             if len(prontos) == len(MD5_DESCOMPACTADO):
                 return "raiz"
-            if travou:  # apaga as pastas parciais que este módulo marcou e processos mortos deixaram
-                for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"):
-                    shutil.rmtree(marca.parent, ignore_errors=True)
+            for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}") if travou else ():  # pastas que este módulo
+                shutil.rmtree(marca.parent, ignore_errors=True)  # marcou e processos mortos deixaram
             with tempfile.TemporaryDirectory(dir=root, prefix=PREFIXO_PARCIAL) as tmp:
                 Path(tmp, MARCA).write_text(f"{os.getpid()}\n")
                 (nova := Path(tmp, "raw")).mkdir()
