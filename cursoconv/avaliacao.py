@@ -70,11 +70,6 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
                          "parâmetros dela: trainer = torch.optim.SGD(net.parameters(), lr=0.1).")
 
 
-def _dispositivo_do(net):
-    p = next(net.parameters(), None)
-    return p.device if p is not None else torch.device("cpu")
-
-
 def _erro_de_saidas(net, saidas, classes):
     lineares = [m for m in net.modules() if isinstance(m, nn.Linear)]
     exemplo = f"nn.Linear({lineares[-1].in_features}, {classes})" if lineares else f"uma camada com {classes} saídas"
@@ -150,7 +145,7 @@ def evaluate_accuracy(data_iter, net, loss):
     estava, mesmo com erro.
     """
     validar_modelo(net, loss)
-    dispositivo = _dispositivo_do(net)
+    dispositivo = next((p.device for p in net.parameters()), torch.device("cpu"))
     modos = [(m, m.training) for m in net.modules()]
     soma_l = torch.zeros((), device=dispositivo)
     acertos = torch.zeros((), device=dispositivo, dtype=torch.long)

@@ -119,14 +119,11 @@ def conferir_divergencia(passo, net, ponto_bom, rodada):
     ponto_bom.restaurar()
     epoca = rodada.epoca
     volta = f"do fim da época {epoca - 1}" if epoca > 1 else "iniciais (de antes do treino)"
-    if passo.entrada_ruim.item():
-        causa = ("porque o lote dessa iteração tinha pixels NaN ou infinitos: o problema está nos dados, e não "
-                 "na taxa de aprendizado")
-        fazer = ("confira os dados (torch.isfinite(X).all() em cada lote de train_iter) e troque ou corrija as "
-                 "imagens com NaN ou infinito antes de treinar de novo.")
-    else:
-        causa = "o treino divergiu"
-        fazer = "use uma taxa de aprendizado (lr) menor, por exemplo 10 vezes menor, e rode de novo."
+    causa, fazer = (("porque o lote dessa iteração tinha pixels NaN ou infinitos: o problema está nos dados, e não "
+                     "na taxa de aprendizado", "confira os dados (torch.isfinite(X).all() em cada lote de train_iter) "
+                     "e troque ou corrija as imagens com NaN ou infinito antes de treinar de novo.")
+                    if passo.entrada_ruim.item() else ("o treino divergiu", "use uma taxa de aprendizado (lr) "
+                                                       "menor, por exemplo 10 vezes menor, e rode de novo."))
     raise TreinoDivergiu(
         f"A perda virou NaN ou infinita na época {epoca}, iteração {inteiro(iteracao)}: {causa}. "
         f"Parei o treino e pus de volta os pesos {volta}, com o estado do otimizador desse momento; "
@@ -151,13 +148,10 @@ def conferir_avaliacao(perda_avaliada, perda_treino, rodada):
 def avisar_parada(rodada, dispositivo):
     if dispositivo.type == "cuda":
         torch.cuda.synchronize(dispositivo)  # o que já foi disparado termina antes de devolver
-    if rodada.fase == "fim":
-        lugar = f"no fim da época {rodada.epoca}"
-    elif rodada.fase == "avaliação":
-        lugar = (f"na avaliação da época {rodada.epoca} (depois das {inteiro(rodada.iteracao)} iterações "
-                 "de treino)")
-    else:
-        lugar = f"na época {rodada.epoca}, iteração {inteiro(rodada.iteracao)}"
+    epoca, iteracao = rodada.epoca, inteiro(rodada.iteracao)
+    lugar = {"fim": f"no fim da época {epoca}",
+             "avaliação": f"na avaliação da época {epoca} (depois das {iteracao} iterações de treino)",
+             }.get(rodada.fase, f"na época {epoca}, iteração {iteracao}")
     print(f"Treino interrompido {lugar}. Devolvo o histórico até aqui ({rodada.completas}); "
           "os pesos da rede ficam como estavam ao parar (dá para avaliá-la ou continuar o treino "
           "com outra chamada de train_validate).", flush=True)
