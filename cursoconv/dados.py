@@ -153,11 +153,12 @@ def _trava(root):
         yield False
         return
     fd = os.open(root, os.O_RDONLY)
-    limite, avisar = time.monotonic() + ESPERA_MAXIMA_S, True
+    limite, avisar, travou = time.monotonic() + ESPERA_MAXIMA_S, True, False
     try:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                travou = True
                 break
             except BlockingIOError:
                 if time.monotonic() > limite:
@@ -175,9 +176,8 @@ def _trava(root):
                     avisar = False
                 time.sleep(0.2)
             except OSError:  # sistema de arquivos sem flock (alguns discos de rede): segue sem trava
-                yield False
-                return
-        yield True
+                break
+        yield travou
     finally:
         os.close(fd)  # fecha e solta a trava
 
