@@ -1,11 +1,7 @@
 """O ambiente do curso: modo rápido, sementes e dispositivo (CPU ou GPU).
 
-``CURSO_RAPIDO``
-    Liga o modo rápido: os carregadores usam um subconjunto pequeno e real, que
-    vem com o pacote, e o treino roda no máximo ``EPOCAS_RAPIDO`` épocas.
-    Aceita ``1``, ``sim``, ``s``, ``true``, ``yes`` e ``on`` para ligar e
-    ``0``, ``não``, ``nao``, ``n``, ``false``, ``no``, ``off`` ou vazio para
-    desligar; qualquer outro valor é um erro (e não um modo desligado em silêncio).
+``CURSO_RAPIDO`` liga o modo rápido (um subconjunto pequeno e real dos dados, no máximo
+``EPOCAS_RAPIDO`` épocas) com ``VALORES_SIM`` e o desliga com ``VALORES_NAO``; outro valor é um erro.
 """
 
 import os
@@ -29,10 +25,7 @@ class DispositivoIndisponivel(RuntimeError):
 
 
 def modo_rapido():
-    """Diz se o modo rápido (variável ``CURSO_RAPIDO``) está ligado.
-
-    Um valor desconhecido, como ``CURSO_RAPIDO=talvez``, é um ``ValueError``.
-    """
+    """Diz se o modo rápido (``CURSO_RAPIDO``) está ligado; um valor desconhecido é um ``ValueError``."""
     valor = os.environ.get(VARIAVEL_RAPIDO, "").strip().lower()
     if valor in VALORES_SIM:
         return True
@@ -62,11 +55,7 @@ def escolher_dispositivo():
 
 
 def conferir_dispositivo(dispositivo=None):
-    """Transforma ``dispositivo`` num ``torch.device`` que existe nesta máquina.
-
-    ``None`` escolhe o melhor (veja ``escolher_dispositivo``). Um nome inválido
-    ou uma GPU que não existe dá ``DispositivoIndisponivel``, com a correção.
-    """
+    """Um ``torch.device`` que existe aqui (``None``: o melhor), ou ``DispositivoIndisponivel`` com a correção."""
     if dispositivo is None:
         return escolher_dispositivo()
     try:

@@ -1,8 +1,5 @@
-"""A avaliação (``evaluate_accuracy``) e as conferências, dela e do treino.
-
-Um erro de forma do PyTorch, em inglês (``mat1 and mat2 shapes cannot be
-multiplied``), vira aqui uma mensagem em português com a causa e a correção; o
-erro original fica como causa (``erro.__cause__``).
+"""A avaliação (``evaluate_accuracy``) e as conferências, dela e do treino: um erro do PyTorch em inglês
+vira uma mensagem em português com a causa e a correção (o original fica em ``erro.__cause__``).
 """
 
 from collections.abc import Iterator
@@ -71,11 +68,6 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
                          "rede: ele foi criado com os parâmetros de outra rede (por exemplo, de uma rede criada "
                          "antes, numa célula que rodou de novo). Crie o otimizador depois da rede, com os "
                          "parâmetros dela: trainer = torch.optim.SGD(net.parameters(), lr=0.1).")
-
-
-def _dispositivo_do(net):
-    p = next(net.parameters(), None)
-    return p.device if p is not None else torch.device("cpu")
 
 
 def _erro_de_saidas(net, saidas, classes):
@@ -148,14 +140,12 @@ def soma_da_perda(l, loss, n):
 def evaluate_accuracy(data_iter, net, loss):
     """Devolve ``(acurácia, perda)`` de ``net`` em ``data_iter``, ambas médias por amostra.
 
-    A aula original dividia a perda pelo número de lotes, o que pesa demais o
-    último lote quando ele é menor; aqui somamos a perda de cada amostra e
-    dividimos pelo total de amostras. A rede roda em modo de avaliação
-    (``net.eval()``); no fim, mesmo se houver erro, cada submódulo volta ao
-    modo em que estava (um submódulo congelado em ``eval`` continua em ``eval``).
+    A aula original dividia a perda pelo número de lotes (pesando demais um último lote
+    menor). A rede roda com ``net.eval()``, e cada submódulo volta depois ao modo em que
+    estava, mesmo com erro.
     """
     validar_modelo(net, loss)
-    dispositivo = _dispositivo_do(net)
+    dispositivo = next((p.device for p in net.parameters()), torch.device("cpu"))
     modos = [(m, m.training) for m in net.modules()]
     soma_l = torch.zeros((), device=dispositivo)
     acertos = torch.zeros((), device=dispositivo, dtype=torch.long)

@@ -1,8 +1,5 @@
-"""Os carregadores do Fashion-MNIST: imagens lidas uma vez e servidas em lotes.
-
-O ``DataLoader`` da aula original montava cada lote amostra por amostra,
-aplicando as transformações de novo a cada época. Aqui as imagens são lidas,
-convertidas e redimensionadas uma só vez, e cada lote é uma simples indexação.
+"""Os carregadores do Fashion-MNIST: imagens lidas, convertidas e redimensionadas uma vez só, e cada
+lote é uma indexação (o ``DataLoader`` da aula original refazia tudo a cada época, amostra por amostra).
 Com o modo rápido (``CURSO_RAPIDO=1``), usa o subconjunto que vem com o pacote.
 """
 
@@ -73,11 +70,8 @@ def _conferir_memoria(quantidade, resize):
 
 
 def para_tensores(imagens, resize=None):
-    """Converte imagens ``uint8`` (N×28×28) em ``float32`` N×1×H×W em [0, 1].
-
-    O redimensionamento (se houver) é feito uma vez, em blocos de
-    ``LOTE_DE_REDIMENSIONAR`` imagens, para não precisar de uma cópia extra de tudo.
-    """
+    """Converte imagens ``uint8`` (N×28×28) em ``float32`` N×1×H×W em [0, 1], redimensionando (se
+    ``resize``) em blocos de ``LOTE_DE_REDIMENSIONAR`` imagens, sem uma cópia extra de tudo."""
     if resize is None:
         return imagens.unsqueeze(1).float().div_(255)
     from torchvision.transforms.v2 import functional as TF
@@ -89,12 +83,9 @@ def para_tensores(imagens, resize=None):
 
 
 class CarregadorDeTensores:
-    """Entrega lotes ``(X, y)`` de tensores já prontos, como um ``DataLoader``.
-
-    ``dataset`` é um ``TensorDataset``, ``len()`` dá o número de lotes e, com
-    ``embaralhar``, a ordem muda a cada época, sorteada pelo gerador global do
-    PyTorch (``torch.randperm``), um sorteio por época, quando a iteração começa.
-    """
+    """Entrega lotes ``(X, y)`` de tensores já prontos, como um ``DataLoader``: ``dataset`` é um
+    ``TensorDataset``, ``len()`` dá o número de lotes e, com ``embaralhar``, a ordem é sorteada a cada
+    época pelo gerador global do PyTorch (``torch.randperm``), quando a iteração começa."""
 
     def __init__(self, X, y, batch_size, embaralhar, papel=None):
         validar_lote(batch_size)
@@ -120,17 +111,11 @@ class CarregadorDeTensores:
 def load_data_fashion_mnist(batch_size, resize=None, root=dados.RAIZ_PADRAO, num_workers=None):
     """Carrega o Fashion-MNIST e devolve ``(train_iter, test_iter)``.
 
-    Cada iterador entrega lotes ``(X, y)``: ``X`` com forma ``(lote, 1, H, W)``
-    e valores em [0, 1], ``y`` com os rótulos 0 a 9 (nomes em ``CLASSES``). O
-    treino é embaralhado a cada época; o teste, não.
-
-    As imagens são lidas uma vez, convertidas e, se ``resize`` for dado
-    (inteiro ou par altura, largura), redimensionadas de uma vez só, e não
-    amostra por amostra a cada época como fazia a aula original. Um ``resize``
-    que passaria de ``LIMITE_MEMORIA_GIB`` é recusado com a estimativa.
-    ``num_workers`` (do ``DataLoader``) é aceito e ignorado, com um aviso: aqui
-    não há trabalho por amostra para dividir entre processos.
-    Veja ``preparar_fashion_mnist`` para a ordem em que os dados são procurados.
+    Cada um entrega lotes ``(X, y)``: ``X`` de forma ``(lote, 1, H, W)`` com valores em
+    [0, 1], ``y`` com os rótulos 0 a 9 (nomes em ``CLASSES``); o treino é embaralhado a
+    cada época. ``resize`` (inteiro ou par altura, largura) redimensiona tudo de uma vez;
+    um que passaria de ``LIMITE_MEMORIA_GIB`` é recusado. ``num_workers`` é ignorado,
+    com um aviso. A ordem em que os dados são procurados: ``preparar_fashion_mnist``.
     """
     validar_lote(batch_size)
     resize = _validar_tamanho(resize)
@@ -156,16 +141,11 @@ TREINO_COMPLETO, TREINO_RAPIDO = 60_000, 3_000
 def dividir_validacao(train_iter, tamanho=TAMANHO_VALIDACAO, semente=0):
     """Separa ``tamanho`` imagens do treino para a validação; devolve ``(train_iter, valid_iter)``.
 
-    O sorteio usa um gerador próprio com a ``semente`` dada: a mesma divisão a
-    cada chamada, sem mexer no gerador global (as sementes do treino continuam
-    valendo). As imagens da validação saem do treino (nenhuma fica nos dois), e
-    o teste não é tocado: ele fica para a avaliação final, uma vez. Os dois
-    carregadores têm o lote de ``train_iter``; o de treino continua embaralhado a
-    cada época, o de validação, não. ``train_validate`` reconhece o de validação
-    e chama as colunas do histórico de ``perda_validacao`` e ``acuracia_validacao``.
-
-    Com o modo rápido (``CURSO_RAPIDO=1``), o treino tem 3 000 imagens em vez de
-    60 000, e ``tamanho`` é reduzido na mesma proporção (os 10 000 padrão viram 500).
+    A mesma divisão a cada ``semente`` (um gerador próprio, sem mexer no global); nenhuma
+    imagem fica nos dois, e o teste fica para a avaliação final. O lote é o de
+    ``train_iter``; só o treino é embaralhado, e ``train_validate`` chama as colunas de
+    ``perda_validacao``/``acuracia_validacao``. No modo rápido, ``tamanho`` encolhe na
+    proporção do treino (os 10 000 padrão viram 500).
     """
     if not isinstance(train_iter, CarregadorDeTensores):
         raise TypeError("dividir_validacao recebe o carregador de treino do curso, como o train_iter de "

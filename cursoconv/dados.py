@@ -1,41 +1,25 @@
-"""Os arquivos do Fashion-MNIST: achar, conferir (MD5) e, se preciso, baixar.
-
-Nunca apaga nem sobrescreve um arquivo que não escreveu: tudo é montado numa pasta
-``root/.cursoconv-parcial-*`` marcada pelo arquivo ``MARCA`` (só pastas com a marca
-são limpas), e cada arquivo vai para o lugar com ``os.link`` (atômico; falha se o
-destino existir). Uma trava (``flock`` em ``root``) faz um processo esperar o outro
-por até ``ESPERA_MAXIMA_S`` s; o download desiste com menos de ``BYTES_MINIMOS``
-bytes em ``JANELA_S`` s (parado ou lento demais).
+"""Os arquivos do Fashion-MNIST: achar, conferir (MD5) e, se preciso, baixar, sem nunca apagar nem sobrescrever
+um arquivo que não escreveu (tudo é montado numa pasta parcial com a ``MARCA``, e só essas são limpas; cada arquivo
+vai para o lugar com ``os.link``, que falha se o destino existir). Um processo espera o outro (``flock`` em ``root``)
+até ``ESPERA_MAXIMA_S`` s; o download desiste com menos de ``BYTES_MINIMOS`` bytes em ``JANELA_S`` s.
 """
 
-import contextlib
-import errno
-import gzip
-import hashlib
-import http.client
-import os
-import shutil
-import socket
-import tempfile
-import time
-import urllib.request
-import zlib
+import contextlib, errno, gzip, hashlib, http.client, os, shutil, socket, tempfile, time, urllib.request, zlib
 from pathlib import Path
+
+from .formato import enxuto
 
 VARIAVEL_DADOS = "FASHION_MNIST_DIR"
 RAIZ_PADRAO = os.path.join("~", ".pytorch", "datasets", "fashion-mnist")
 PREFIXO_PARCIAL = ".cursoconv-parcial-"
 MARCA = "PASTA-TEMPORARIA-DO-CURSOCONV"  # dentro de cada pasta parcial, com o PID de quem a criou
-JANELA_S, BYTES_MINIMOS = 60, 10_000  # o download desiste com menos de 10 kB num minuto
-ESPERA_MAXIMA_S = 600  # quanto esperar outro processo que prepara os dados na mesma pasta
+JANELA_S, BYTES_MINIMOS, ESPERA_MAXIMA_S = 60, 10_000, 600  # 10 kB por minuto; 10 min de espera por outro processo
 MB_DESCOMPACTADOS, MB_DO_DOWNLOAD = 55, 31  # espaço que os quatro arquivos ocupam (e os .gz baixados)
 
 #: Nomes das dez classes, na ordem dos rótulos 0 a 9.
-CLASSES = ("camiseta", "calça", "pulôver", "vestido", "casaco",
-           "sandália", "camisa", "tênis", "bolsa", "bota")
+CLASSES = ("camiseta", "calça", "pulôver", "vestido", "casaco", "sandália", "camisa", "tênis", "bolsa", "bota")
 
-#: MD5 do conteúdo *descompactado* de cada arquivo oficial. O conteúdo é o
-#: mesmo na cópia oficial e na do Debian (que só reescreve o cabeçalho gzip).
+#: MD5 do conteúdo *descompactado* de cada arquivo oficial (o mesmo na cópia do Debian, que só muda o gzip).
 MD5_DESCOMPACTADO = {
     "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
     "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
@@ -43,15 +27,14 @@ MD5_DESCOMPACTADO = {
     "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
 }
 
-SAIDAS = ("Há duas saídas: (1) conecte-se à internet e rode de novo; ou (2) defina a variável "
-          f"de ambiente {VARIAVEL_DADOS} com a pasta dos quatro arquivos .gz oficiais (por exemplo "
-          "../shared/data/fashion-mnist, ou /usr/share/datasets/fashion-mnist do pacote Debian "
-          "dataset-fashion-mnist).")
+SAIDAS = ("Há duas saídas: (1) conecte-se à internet e rode de novo; ou (2) defina a variável de ambiente "
+          f"{VARIAVEL_DADOS} com a pasta dos quatro arquivos .gz oficiais (por exemplo ../shared/data/fashion-"
+          "mnist, ou /usr/share/datasets/fashion-mnist do pacote Debian dataset-fashion-mnist).")
 OUTRA_PASTA = "passe root=\"~/dados-fashion-mnist\" (ou outra pasta sua) para load_data_fashion_mnist"
 #: Causa e conserto de cada erro do sistema ao gravar em ``root``.
 CAUSAS = {
-    errno.EACCES: ("sem permissão de escrita", "dê a permissão de escrita nessa pasta ou " + OUTRA_PASTA),
-    errno.EPERM: ("sem permissão de escrita", "dê a permissão de escrita nessa pasta ou " + OUTRA_PASTA),
+    **dict.fromkeys((errno.EACCES, errno.EPERM), ("sem permissão de escrita",
+                                                  "dê a permissão de escrita nessa pasta ou " + OUTRA_PASTA)),
     errno.EROFS: ("o disco é só de leitura", OUTRA_PASTA),
     errno.ENOTDIR: ("uma parte do caminho é um arquivo, e não uma pasta", "corrija o caminho ou " + OUTRA_PASTA),
     errno.ELOOP: ("há um laço de links simbólicos no caminho", "corrija os links ou " + OUTRA_PASTA),
@@ -64,19 +47,10 @@ class ErroDeDados(RuntimeError):
     """Os dados do Fashion-MNIST faltam, estão corrompidos ou não puderam ser baixados."""
 
 
-def _md5(caminho):
-    h = hashlib.md5()
-    with open(caminho, "rb") as f:
-        for bloco in iter(lambda: f.read(1 << 20), b""):
-            h.update(bloco)
-    return h.hexdigest()
-
-
 def _sem_leitura(caminho):
-    return ErroDeDados(
-        f"Não tenho permissão para ler {caminho} (o arquivo pode estar perfeito: é a permissão "
-        f"que falta). Dê a permissão de leitura (chmod u+r {caminho}) ou copie os arquivos para "
-        f"uma pasta sua e aponte {VARIAVEL_DADOS} para ela.")
+    return ErroDeDados(f"Não tenho permissão para ler {caminho} (o arquivo pode estar perfeito: é a permissão que "
+                       f"falta). Dê a permissão de leitura (chmod u+r {caminho}) ou copie os arquivos para uma "
+                       f"pasta sua e aponte {VARIAVEL_DADOS} para ela.")
 
 
 def _erro_do_sistema(erro, root, precisa):
@@ -100,21 +74,19 @@ def _erro_do_sistema(erro, root, precisa):
 
 def _conferidos(pasta):
     """Os arquivos de ``pasta`` que já conferem; um que existe e não confere é um erro (não é apagado)."""
-    certos = set()
-    for nome, md5 in MD5_DESCOMPACTADO.items():
-        if not (pasta / nome).is_file():
-            continue
+    certos = [nome for nome in MD5_DESCOMPACTADO if (pasta / nome).is_file()]
+    for nome in certos:
         try:
-            if _md5(pasta / nome) != md5:
-                raise ErroDeDados(
-                    f"O arquivo {pasta / nome} não confere com o Fashion-MNIST oficial (está corrompido ou "
-                    "incompleto, ou é outro arquivo com o mesmo nome), e eu não apago nem sobrescrevo arquivos "
-                    f"que não gravei. Apague o arquivo {pasta / nome} (ou mova-o, se for seu) e rode de novo "
-                    "para obter os dados outra vez.")
+            bate = hashlib.md5((pasta / nome).read_bytes()).hexdigest() == MD5_DESCOMPACTADO[nome]
         except PermissionError as erro:
             raise _sem_leitura(pasta / nome) from erro
-        certos.add(nome)
-    return certos
+        if not bate:
+            raise ErroDeDados(
+                f"O arquivo {pasta / nome} não confere com o Fashion-MNIST oficial (está corrompido ou incompleto, "
+                "ou é outro arquivo com o mesmo nome), e eu não apago nem sobrescrevo arquivos que não gravei. "
+                f"Apague o arquivo {pasta / nome} (ou mova-o, se for seu) e rode de novo para obter os dados outra "
+                "vez.")
+    return set(certos)
 
 
 def _descompactar(origem, destino, de_novo):
@@ -122,9 +94,8 @@ def _descompactar(origem, destino, de_novo):
     for nome in MD5_DESCOMPACTADO:
         arquivo = Path(origem) / f"{nome}.gz"
         if not arquivo.is_file():
-            raise ErroDeDados(
-                f"Falta o arquivo {arquivo}. A pasta indicada precisa ter os quatro arquivos .gz oficiais "
-                "do Fashion-MNIST: " + ", ".join(f"{n}.gz" for n in MD5_DESCOMPACTADO) + ".")
+            raise ErroDeDados(f"Falta o arquivo {arquivo}. A pasta indicada precisa ter os quatro arquivos .gz "
+                              "oficiais do Fashion-MNIST: " + ", ".join(f"{n}.gz" for n in MD5_DESCOMPACTADO) + ".")
         try:
             with gzip.open(arquivo, "rb") as ent, open(destino / nome, "wb") as sai:
                 shutil.copyfileobj(ent, sai)
@@ -134,16 +105,12 @@ def _descompactar(origem, destino, de_novo):
             if isinstance(erro, OSError) and erro.errno is not None:
                 raise  # disco cheio, limite de tamanho...: não é culpa do arquivo
             raise ErroDeDados(f"O arquivo {arquivo} está corrompido ou truncado ({erro}). {de_novo}") from erro
-        if _md5(destino / nome) != MD5_DESCOMPACTADO[nome]:
+        if hashlib.md5((destino / nome).read_bytes()).hexdigest() != MD5_DESCOMPACTADO[nome]:
             raise ErroDeDados(f"O conteúdo de {arquivo} não é o do Fashion-MNIST oficial. {de_novo}")
 
 
 def _falha_de_rede(motivo):
     return ErroDeDados(f"Não encontrei o Fashion-MNIST e o download falhou ({motivo}). " + SAIDAS)
-
-
-def _segundos(s):
-    return f"{s:g}".replace(".", ",")
 
 
 def _blocos(url):
@@ -156,7 +123,7 @@ def _blocos(url):
                 raise ConnectionError(f"a conexão caiu com {resposta.length} bytes ainda por chegar")
     except (OSError, http.client.HTTPException) as erro:
         parado = isinstance(erro, socket.timeout) or "timed out" in str(erro)
-        raise _falha_de_rede(f"o servidor ficou {_segundos(JANELA_S)} s sem mandar nada, e desisti" if parado
+        raise _falha_de_rede(f"o servidor ficou {enxuto(JANELA_S)} s sem mandar nada, e desisti" if parado
                              else f"{url}: {type(erro).__name__}: {erro}") from erro
 
 
@@ -172,9 +139,8 @@ def _baixar(pasta):
                 recebidos += len(bloco)
                 if time.monotonic() - inicio >= JANELA_S:
                     if recebidos < BYTES_MINIMOS:
-                        raise _falha_de_rede(f"chegaram só {recebidos} bytes de {url} em {_segundos(JANELA_S)} "
-                                             f"s, e desisti: o mínimo é {BYTES_MINIMOS} bytes a cada "
-                                             f"{_segundos(JANELA_S)} s")
+                        raise _falha_de_rede(f"chegaram só {recebidos} bytes de {url} em {enxuto(JANELA_S)} s, e "
+                                             f"desisti: o mínimo é {BYTES_MINIMOS} bytes a cada {enxuto(JANELA_S)} s")
                     inicio, recebidos = time.monotonic(), 0
 
 
@@ -187,27 +153,26 @@ def _trava(root):
         yield False
         return
     fd = os.open(root, os.O_RDONLY)
+    limite, avisar, travou = time.monotonic() + ESPERA_MAXIMA_S, True, False
     try:
-        limite, travou, avisar = time.monotonic() + ESPERA_MAXIMA_S, False, True
-        while not travou:
+        while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 travou = True
+                break
             except BlockingIOError:
                 if time.monotonic() > limite:
-                    pids = []  # a marca da pasta parcial do outro processo tem o PID dele
-                    for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"):
-                        with contextlib.suppress(OSError):
-                            pids.append(marca.read_text().strip())
-                    pids = ", ".join(pids)
+                    pids = ""  # a marca da pasta parcial do outro processo tem o PID dele
+                    with contextlib.suppress(OSError):
+                        pids = ", ".join(m.read_text().strip() for m in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"))
                     raise ErroDeDados(
                         f"Outro processo{f' (PID {pids})' if pids else ''} está preparando o Fashion-MNIST em "
-                        f"{root} e não terminou em {_segundos(ESPERA_MAXIMA_S)} s (ele pode estar baixando devagar ou "
+                        f"{root} e não terminou em {enxuto(ESPERA_MAXIMA_S)} s (ele pode estar baixando devagar ou "
                         "parado). Espere ele terminar e rode de novo; se nenhum outro notebook ou programa "
                         f"usa essa pasta, reinicie os núcleos dos outros notebooks, ou {OUTRA_PASTA}.") from None
                 if avisar:
                     print("Outro processo está preparando o Fashion-MNIST nesta pasta; esperando ele terminar "
-                          f"(até {_segundos(ESPERA_MAXIMA_S)} s)...", flush=True)
+                          f"(até {enxuto(ESPERA_MAXIMA_S)} s)...", flush=True)
                     avisar = False
                 time.sleep(0.2)
             except OSError:  # sistema de arquivos sem flock (alguns discos de rede): segue sem trava
@@ -222,9 +187,8 @@ def _mover(origem, destino):
     try:
         return os.link(origem, destino)  # atômico; FileExistsError se destino já existir
     except OSError as erro:
-        if erro.errno not in (errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP):
-            raise
-    # raw/ é um link para outro disco, ou o disco não tem links: copia ao lado e renomeia lá.
+        if erro.errno not in (errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP):  # outro disco, ou disco sem links:
+            raise                                                           # copia ao lado e renomeia lá
     provisorio = destino.with_name(f"{PREFIXO_PARCIAL}{destino.name}-{os.getpid()}")
     try:
         shutil.copyfile(origem, provisorio)
@@ -244,14 +208,8 @@ def conferir_root(root):
 
 
 def preparar_fashion_mnist(root=RAIZ_PADRAO):
-    """Garante os arquivos verificados em ``root/FashionMNIST/raw`` e diz de onde vieram.
-
-    Procura, nesta ordem: (1) em ``root``; (2) na pasta da variável
-    ``FASHION_MNIST_DIR``; (3) na internet. Veja no começo deste módulo como
-    ele protege os arquivos do usuário e o trabalho feito.
-
-    Devolve ``"raiz"``, ``"cópia local"`` ou ``"download"``.
-    """
+    """Garante os arquivos conferidos em ``root/FashionMNIST/raw``; devolve de onde vieram: ``"raiz"``, ``"cópia
+    local"`` (da pasta de ``FASHION_MNIST_DIR``) ou ``"download"`` (da internet), procurados nessa ordem."""
     root = conferir_root(root)
     bruta = root / "FashionMNIST" / "raw"
     if len(_conferidos(bruta)) == len(MD5_DESCOMPACTADO):
@@ -272,24 +230,19 @@ def preparar_fashion_mnist(root=RAIZ_PADRAO):
             prontos = _conferidos(bruta)  # outro processo pode ter terminado enquanto esperávamos
             if len(prontos) == len(MD5_DESCOMPACTADO):
                 return "raiz"
-            if travou:  # apaga as pastas parciais que este módulo marcou e processos mortos deixaram
-                for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}"):
-                    shutil.rmtree(marca.parent, ignore_errors=True)
+            for marca in root.glob(f"{PREFIXO_PARCIAL}*/{MARCA}") if travou else ():  # pastas que este módulo
+                shutil.rmtree(marca.parent, ignore_errors=True)  # marcou e processos mortos deixaram
             with tempfile.TemporaryDirectory(dir=root, prefix=PREFIXO_PARCIAL) as tmp:
                 Path(tmp, MARCA).write_text(f"{os.getpid()}\n")
-                nova = Path(tmp, "raw")
-                nova.mkdir()
+                (nova := Path(tmp, "raw")).mkdir()
                 if not local:
-                    local = Path(tmp, "gz")
-                    local.mkdir()
+                    (local := Path(tmp, "gz")).mkdir()
                     _baixar(local)
                 _descompactar(local, nova, "Copie-o de novo a partir da fonte oficial ou do pacote Debian "
                               "dataset-fashion-mnist." if fonte == "cópia local" else "Rode de novo para baixá-lo.")
                 bruta.mkdir(parents=True, exist_ok=True)
                 for nome in MD5_DESCOMPACTADO.keys() - prontos:
                     _mover(nova / nome, bruta / nome)
-    except ErroDeDados:
-        raise
     except OSError as erro:  # disco cheio, sem permissão de escrita, link quebrado...
         precisa = MB_DESCOMPACTADOS + (MB_DO_DOWNLOAD if fonte == "download" else 0)
         raise _erro_do_sistema(erro, root, precisa) from erro

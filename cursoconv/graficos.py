@@ -8,25 +8,17 @@ from .dados import CLASSES
 
 
 def plotar_historico(historico, ax=None):
-    """Desenha as curvas de perda e de acurácia de um histórico de ``train_validate``.
-
-    As curvas da avaliação se chamam "validação" quando o histórico tem
-    ``perda_validacao`` (treino avaliado na validação de ``dividir_validacao``), e "teste" senão.
-
-    Os dois gráficos ficam um acima do outro, para que as letras continuem
-    legíveis na largura de um celular.
-    """
+    """Desenha as curvas de perda e de acurácia de um histórico de ``train_validate``, uma acima da outra
+    (legíveis num celular); as da avaliação se chamam "validação" se houver ``perda_validacao``."""
     import matplotlib.pyplot as plt
     if ax is None:
         fig, ax = plt.subplots(2, 1, figsize=(6, 6.5))
         fig.subplots_adjust(hspace=0.45)
     epocas = range(1, len(historico["perda_treino"]) + 1)
     avaliado, nome = ("validacao", "validação") if "perda_validacao" in historico else ("teste", "teste")
-    for chave, rotulo in (("perda_treino", "treino"), (f"perda_{avaliado}", nome)):
-        ax[0].plot(epocas, historico[chave], marker="o", label=rotulo)
-    for chave, rotulo in (("acuracia_treino", "treino"), (f"acuracia_{avaliado}", nome)):
-        ax[1].plot(epocas, historico[chave], marker="o", label=rotulo)
-    for a, titulo in zip(ax, ("Perda (entropia cruzada)", "Acurácia")):
+    for a, medida, titulo in zip(ax, ("perda", "acuracia"), ("Perda (entropia cruzada)", "Acurácia")):
+        for chave, rotulo in ((f"{medida}_treino", "treino"), (f"{medida}_{avaliado}", nome)):
+            a.plot(epocas, historico[chave], marker="o", label=rotulo)
         a.set_xlabel("época")
         a.set_title(titulo)
         a.grid(alpha=0.3)

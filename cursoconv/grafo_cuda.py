@@ -1,16 +1,10 @@
 """A iteração de treino gravada num grafo CUDA: a única otimização do laço que se paga.
 
-Numa rede pequena como a LeNet-5, a GPU faz as contas de um lote mais depressa
-do que a CPU consegue disparar as centenas de kernels pequenos de uma iteração
-(previsão, perda, retropropagação, otimizador). Gravada num grafo CUDA, a iteração
-inteira vira um comando só, repetido com ``replay()``. Na H100 isso levou a
-época da lição 5 de 0,92 s para 0,56 s; guardar os dados na GPU sem o grafo
-não ganhou nada (veja ``benchmark/resultados.md``).
-
-O grafo repete sempre os mesmos endereços de memória. Por isso os dados de
-treino ficam na GPU durante o treino (uma cópia por chamada de
-``train_validate``), o lote é escolhido por índices copiados para um tensor
-fixo, e as somas da época são tensores fixos zerados no lugar.
+Numa rede pequena como a LeNet-5, a GPU faz as contas de um lote mais depressa do que a CPU dispara as
+centenas de kernels pequenos de uma iteração; gravada num grafo CUDA, a iteração vira um comando só,
+repetido com ``replay()`` (na H100, a época da lição 5 foi de 0,92 s a 0,56 s: ``benchmark/resultados.md``).
+O grafo repete os mesmos endereços: os dados de treino ficam na GPU durante o treino, o lote é escolhido
+por índices copiados para um tensor fixo, e as somas da época são tensores fixos zerados no lugar.
 """
 
 import torch
@@ -19,13 +13,10 @@ import torch
 class GrafoCUDA:
     """Executa as épocas de treino de um ``CarregadorDeTensores`` com a iteração num grafo CUDA.
 
-    ``iteracao`` é a iteração de treino de ``cursoconv.treino`` (chamada com ``X, y``).
-    As ``AQUECIMENTO`` primeiras iterações rodam normalmente, num fluxo à parte
-    (o cuDNN escolhe algoritmos, o otimizador cria seus estados); a seguinte é
-    gravada, e daí em diante cada lote completo é um ``replay()``. O lote final
-    menor roda sem o grafo, com as mesmas contas. Se a gravação falhar (por
-    exemplo, ``Adam`` sem ``capturable=True``), avisa e segue sem o grafo, com
-    o mesmo resultado.
+    ``iteracao`` é a de ``cursoconv.treino`` (chamada com ``X, y``). As ``AQUECIMENTO`` primeiras rodam
+    num fluxo à parte (o cuDNN escolhe algoritmos, o otimizador cria seus estados); a seguinte é gravada,
+    e cada lote completo depois é um ``replay()``; o lote final menor roda sem o grafo. Se a gravação
+    falhar (por exemplo, ``Adam`` sem ``capturable=True``), avisa e segue sem o grafo, com o mesmo resultado.
     """
 
     AQUECIMENTO = 3
@@ -39,10 +30,7 @@ class GrafoCUDA:
         self.fluxo = torch.cuda.Stream(dispositivo)
 
     def iteracoes(self):
-        """Treina uma época, um lote por vez, e entrega o tamanho de cada lote depois da iteração.
-
-        A ordem vem de ``carregador.ordem()``: o mesmo sorteio que iterar o carregador faria.
-        """
+        """Treina uma época e entrega o tamanho de cada lote; a ordem é a de ``carregador.ordem()``."""
         lote = self.carregador.batch_size
         for indices in self.carregador.ordem().to(self.dispositivo).split(lote):
             if len(indices) == lote and not self.falhou:

@@ -1,9 +1,4 @@
-"""Nunca perder o trabalho do estudante: a rodada, o ponto bom, o pedido de parada e as mensagens.
-
-``train_validate`` (em ``cursoconv.treino``) usa estas peças para que uma perda
-NaN devolva a rede ao fim da última época boa, e para que o Stop do Jupyter
-pare o treino limpo, devolvendo o histórico.
-"""
+"""Nunca perder o trabalho do estudante (perda NaN, Stop): a rodada, o ponto bom, a parada e as mensagens."""
 
 import copy
 import math
@@ -20,9 +15,8 @@ from .formato import decimal, inteiro
 class Rodada:
     """O estado de uma chamada de ``train_validate``: onde o treino está, o histórico e o Stop.
 
-    ``avaliado`` é ``"teste"`` ou ``"validação"`` (o que se avalia ao fim de cada
-    época, e o nome das colunas do histórico); ``fase`` é ``"treino"``,
-    ``"avaliação"`` ou ``"fim"``; ``parar`` fica verdadeiro com o primeiro Stop.
+    ``avaliado``: ``"teste"`` ou ``"validação"`` (também nas colunas do histórico); ``fase``:
+    ``"treino"``, ``"avaliação"`` ou ``"fim"``; ``parar``: verdadeiro com o primeiro Stop.
     """
 
     num_epochs: int
@@ -40,8 +34,9 @@ class Rodada:
 
     @property
     def completas(self):
-        """Quantas épocas completas (treino e avaliação) o histórico tem."""
-        return len(self.historico["tempo"])
+        """0 → "nenhuma época completa"; 1 → "1 época completa"; 3 → "3 épocas completas"."""
+        n = len(self.historico["tempo"])
+        return "nenhuma época completa" if n == 0 else f"{inteiro(n)} época{'s' * (n > 1)} completa{'s' * (n > 1)}"
 
     def comecar(self, epoca):
         self.epoca, self.iteracao, self.fase = epoca, 0, "treino"
@@ -124,18 +119,15 @@ def conferir_divergencia(passo, net, ponto_bom, rodada):
     ponto_bom.restaurar()
     epoca = rodada.epoca
     volta = f"do fim da época {epoca - 1}" if epoca > 1 else "iniciais (de antes do treino)"
-    if passo.entrada_ruim.item():
-        causa = ("porque o lote dessa iteração tinha pixels NaN ou infinitos: o problema está nos dados, e não "
-                 "na taxa de aprendizado")
-        fazer = ("confira os dados (torch.isfinite(X).all() em cada lote de train_iter) e troque ou corrija as "
-                 "imagens com NaN ou infinito antes de treinar de novo.")
-    else:
-        causa = "o treino divergiu"
-        fazer = "use uma taxa de aprendizado (lr) menor, por exemplo 10 vezes menor, e rode de novo."
+    causa, fazer = (("porque o lote dessa iteração tinha pixels NaN ou infinitos: o problema está nos dados, e não "
+                     "na taxa de aprendizado", "confira os dados (torch.isfinite(X).all() em cada lote de train_iter) "
+                     "e troque ou corrija as imagens com NaN ou infinito antes de treinar de novo.")
+                    if passo.entrada_ruim.item() else ("o treino divergiu", "use uma taxa de aprendizado (lr) "
+                                                       "menor, por exemplo 10 vezes menor, e rode de novo."))
     raise TreinoDivergiu(
         f"A perda virou NaN ou infinita na época {epoca}, iteração {inteiro(iteracao)}: {causa}. "
         f"Parei o treino e pus de volta os pesos {volta}, com o estado do otimizador desse momento; "
-        f"erro.historico traz o histórico até aqui ({_epocas_completas(rodada.completas)}). O que fazer: {fazer}",
+        f"erro.historico traz o histórico até aqui ({rodada.completas}). O que fazer: {fazer}",
         rodada.historico, epoca, iteracao)
 
 
@@ -150,26 +142,16 @@ def conferir_avaliacao(perda_avaliada, perda_treino, rodada):
         f"prováveis: imagens de {nome} com pixels NaN ou infinitos (confira com torch.isfinite(X).all() em "
         "cada lote) ou uma camada que se comporta diferente em modo de avaliação, net.eval() (BatchNorm, "
         "Dropout). Parei o treino; os pesos ficam como estão, e erro.historico traz o histórico até aqui "
-        f"({_epocas_completas(rodada.completas)}).", rodada.historico, rodada.epoca)
-
-
-def _epocas_completas(n):
-    """0 → "nenhuma época completa"; 1 → "1 época completa"; 3 → "3 épocas completas"."""
-    if n == 0:
-        return "nenhuma época completa"
-    return f"{inteiro(n)} época completa" if n == 1 else f"{inteiro(n)} épocas completas"
+        f"({rodada.completas}).", rodada.historico, rodada.epoca)
 
 
 def avisar_parada(rodada, dispositivo):
     if dispositivo.type == "cuda":
         torch.cuda.synchronize(dispositivo)  # o que já foi disparado termina antes de devolver
-    if rodada.fase == "fim":
-        lugar = f"no fim da época {rodada.epoca}"
-    elif rodada.fase == "avaliação":
-        lugar = (f"na avaliação da época {rodada.epoca} (depois das {inteiro(rodada.iteracao)} iterações "
-                 "de treino)")
-    else:
-        lugar = f"na época {rodada.epoca}, iteração {inteiro(rodada.iteracao)}"
-    print(f"Treino interrompido {lugar}. Devolvo o histórico até aqui ({_epocas_completas(rodada.completas)}); "
+    epoca, iteracao = rodada.epoca, inteiro(rodada.iteracao)
+    lugar = {"fim": f"no fim da época {epoca}",
+             "avaliação": f"na avaliação da época {epoca} (depois das {iteracao} iterações de treino)",
+             }.get(rodada.fase, f"na época {epoca}, iteração {iteracao}")
+    print(f"Treino interrompido {lugar}. Devolvo o histórico até aqui ({rodada.completas}); "
           "os pesos da rede ficam como estavam ao parar (dá para avaliá-la ou continuar o treino "
           "com outra chamada de train_validate).", flush=True)

@@ -1,9 +1,6 @@
 """O laço de treino (``train_validate``): o laço da lição 5 e os extras que nunca perdem trabalho.
 
-As contas são as de um laço comum de livro-texto; o grafo CUDA (``grafo_cuda``)
-só muda como a CPU dispara o trabalho na GPU. As conferências de antes do
-treino ficam em ``avaliacao.py``; o que protege o trabalho do estudante
-(perda NaN, Stop), em ``protecao.py``.
+As conferências ficam em ``avaliacao.py``; a proteção do trabalho (perda NaN, Stop), em ``protecao.py``.
 """
 
 import os
@@ -28,14 +25,9 @@ VERIFICAR_A_CADA = 50
 
 
 class Iteracao:
-    """Uma iteração de treino e as somas da época, guardadas no dispositivo.
-
-    As somas são tensores zerados no lugar a cada época (o grafo CUDA guarda
-    seus endereços). ``primeira_ruim`` é a iteração em que a perda deixou de
-    ser finita pela primeira vez, ou -1; a CPU só a lê de tempos em tempos.
-    Com ``conferir_entrada`` (carregadores que não foram conferidos antes),
-    ``entrada_ruim`` diz se o lote dessa iteração tinha pixels NaN ou infinitos.
-    """
+    """Uma iteração de treino e as somas da época, em tensores do dispositivo zerados no lugar (o grafo
+    CUDA guarda seus endereços). ``primeira_ruim``: a iteração em que a perda deixou de ser finita, ou -1;
+    ``entrada_ruim`` (com ``conferir_entrada``): se o lote dela tinha pixels NaN ou infinitos."""
 
     def __init__(self, net, otimizador, loss, dispositivo, classes=None, conferir_entrada=True):
         self.net, self.otimizador, self.loss, self.classes = net, otimizador, loss, classes
@@ -81,52 +73,27 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
                    device=None, barra=True, grafo_cuda=True):
     """Treina ``net`` por ``num_epochs`` épocas e avalia em ``test_iter`` ao fim de cada uma.
 
-    ``trainer`` é o otimizador (o nome vem da aula original). ``batch_size``
-    também vem da aula original: o tamanho do lote é o dos carregadores, e um
-    ``batch_size`` diferente do lote de ``train_iter`` é um erro (ele não
-    mudaria nada). Escolhe sozinho o dispositivo se ``device`` não for dado,
-    mostra uma barra de progresso por época (tqdm) e imprime uma linha por época
-    com perda e acurácia de treino e da avaliação (médias por amostra) e o tempo
-    da época (treino mais avaliação). Com ``CURSO_RAPIDO=1``, no máximo
-    ``EPOCAS_RAPIDO`` épocas.
+    As contas são as do laço da lição 5 (``net(X)``, perda, ``zero_grad()``,
+    ``backward()``, ``step()``, e ``evaluate_accuracy`` no fim da época); ``trainer``
+    é o otimizador, e ``batch_size`` tem de ser o lote de ``train_iter``. Imprime
+    uma linha por época (perda e acurácia médias por amostra, tempo) e devolve o
+    histórico: listas ``perda_treino``, ``acuracia_treino``, ``perda_teste``,
+    ``acuracia_teste`` e ``tempo`` (``perda_validacao``/``acuracia_validacao`` com
+    o carregador de ``dividir_validacao``). Com ``CURSO_RAPIDO=1``, no máximo
+    ``EPOCAS_RAPIDO`` épocas. Os extras, que não mudam as contas:
 
-    As contas são as do laço da lição 5: para cada lote, ``net(X)``, perda,
-    ``zero_grad()``, ``backward()``, ``step()``, na ordem sorteada pelo
-    carregador, e ``evaluate_accuracy`` no fim da época; os pesos finais são
-    os mesmos. Perda e acertos são somados no próprio dispositivo, e a CPU só
-    lê os totais no fim da época. Com ``grafo_cuda=True`` (o padrão), numa GPU
-    NVIDIA e com um carregador deste curso, a iteração de treino é gravada num
-    grafo CUDA (veja ``cursoconv.grafo_cuda``): mesmas contas, bem mais rápido.
-
-    Antes de treinar, confere os argumentos e diz em português o que está
-    errado: pesos que já são NaN, imagens com NaN, um otimizador criado com os
-    parâmetros de outra rede, um gerador que não daria lotes na 2ª época, uma
-    rede ou perda que não servem para classificar. Nada do trabalho se perde:
-
-    * **Perda NaN ou infinita**: o laço para e põe de volta os pesos do fim da
-      última época completa (ou os iniciais, se foi na 1ª), e também o estado
-      do otimizador desse momento (o momento do SGD, as médias do Adam); os
-      gradientes ficam vazios. Então levanta ``TreinoDivergiu`` (um
-      ``FloatingPointError``), com ``historico`` (as épocas completas),
-      ``epoca`` e ``iteracao`` (onde a perda deixou de ser finita), e diz se a
-      causa foram os dados (pixels NaN no lote) ou a taxa de aprendizado. Na
-      CPU, o laço para na própria iteração; na GPU, conferir a cada iteração
-      obrigaria a CPU a esperar a GPU, e o laço só confere a cada
-      ``VERIFICAR_A_CADA`` iterações: no máximo 49 iterações a mais, já
-      descartadas pela restauração (``benchmark/benchmark.py`` mede o custo).
-    * **Avaliação NaN com o treino finito**: levanta ``AvaliacaoInvalida``, com
-      ``historico``, em vez de seguir treinando com uma avaliação sem sentido.
-    * **Stop (Ctrl+C, KeyboardInterrupt)**: o primeiro Stop termina a iteração
-      em curso e para; um segundo interrompe na hora. Nos dois casos o laço
-      imprime em que época e iteração parou e *devolve* o histórico das épocas
-      completas (não há exceção). Os pesos ficam como estavam ao parar: dá
-      para avaliar a rede ou continuar treinando com outra chamada.
-
-    Devolve o histórico: um dicionário com as listas ``perda_treino``,
-    ``acuracia_treino``, ``perda_teste``, ``acuracia_teste`` e ``tempo`` (s).
-    Quando ``test_iter`` é o carregador de validação de ``dividir_validacao``,
-    as colunas e a linha impressa dizem validação: ``perda_validacao`` e
-    ``acuracia_validacao``.
+    * ``device``: escolhido sozinho se não for dado; ``barra``: uma barra (tqdm) por época;
+      ``grafo_cuda``: numa GPU NVIDIA, a iteração de treino é gravada num grafo CUDA (mais rápido).
+    * Antes de treinar, cada erro de uso (pesos NaN, imagens com NaN, otimizador de
+      outra rede, gerador que não daria a 2ª época...) é uma mensagem em português.
+    * Perda NaN ou infinita: volta os pesos e o estado do otimizador ao fim da
+      última época completa e levanta ``TreinoDivergiu`` (com ``historico``,
+      ``epoca``, ``iteracao`` e a causa: dados ou taxa de aprendizado). Na GPU a
+      conferência é a cada ``VERIFICAR_A_CADA`` iterações (as a mais são descartadas).
+    * Avaliação NaN com o treino finito: ``AvaliacaoInvalida``, com ``historico``.
+    * Stop (Ctrl+C): o primeiro termina a iteração em curso; um segundo interrompe
+      na hora. Os dois devolvem o histórico das épocas completas, e os pesos ficam
+      como estavam ao parar.
     """
     conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, num_epochs)
     dispositivo = ambiente.conferir_dispositivo(device)
@@ -177,8 +144,7 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
 
 def _epoca(passo, lotes, rodada, dispositivo, barra, train_iter):
     """Roda as iterações de uma época; para cedo se a perda deixar de ser finita ou se pedirem. Devolve n."""
-    # TQDM_DISABLE=1 desliga as barras (ferramentas/executar.py e os testes usam): no Jupyter,
-    # a barra do tqdm.auto é um widget e não lê essa variável sozinha. Sem barra, nem importamos
+    # TQDM_DISABLE=1 desliga as barras (o tqdm.auto do Jupyter não a lê); sem barra, nem importamos
     # o tqdm.auto, que avisa (em inglês) quando faltam os widgets do Jupyter.
     desligada = not barra or os.environ.get("TQDM_DISABLE", "").lower() in ("1", "true")
     if desligada:

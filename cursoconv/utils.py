@@ -1,23 +1,11 @@
 """Tudo o que as lições usam, num lugar só: ``from cursoconv import utils``.
 
-Os nomes ``load_data_fashion_mnist``, ``evaluate_accuracy`` e ``train_validate``
-são os da aula original, com as mesmas chamadas, para que o material antigo
-continue funcionando. O código mora em módulos menores, um por função:
-
-``cursoconv.ambiente``
-    modo rápido (``CURSO_RAPIDO``), sementes, dispositivo e relatório do ambiente;
-``cursoconv.dados``
-    os arquivos do Fashion-MNIST: achar, conferir e baixar (``FASHION_MNIST_DIR``);
-``cursoconv.carregadores``
-    o subconjunto do modo rápido, os carregadores de lotes e a validação
-    separada do treino (``dividir_validacao``);
-``cursoconv.treino``, ``cursoconv.avaliacao``, ``cursoconv.protecao``, ``cursoconv.grafo_cuda``
-    o laço de treino, a avaliação, o que protege o trabalho do estudante
-    (perda NaN, Stop) e a iteração de treino gravada num grafo CUDA;
-``cursoconv.graficos``, ``cursoconv.formato``
-    as curvas de um treino e a grade de imagens; números com vírgula decimal.
-
-Nenhum módulo do pacote importa este: ele é só a porta de entrada das lições.
+``load_data_fashion_mnist``, ``evaluate_accuracy`` e ``train_validate`` têm os nomes
+e as chamadas da aula original. O código mora no núcleo: ``ambiente`` (modo rápido,
+sementes, dispositivo), ``dados`` (os arquivos do Fashion-MNIST), ``carregadores``
+(lotes, modo rápido, ``dividir_validacao``), ``treino``, ``avaliacao``, ``protecao``,
+``grafo_cuda`` (o laço de treino e seus extras), ``graficos`` e ``formato``.
+Nenhum módulo do pacote importa este.
 """
 
 from .ambiente import (EPOCAS_RAPIDO, VARIAVEL_RAPIDO, DispositivoIndisponivel, conferir_dispositivo,
