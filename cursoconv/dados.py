@@ -4,7 +4,18 @@ vai para o lugar com ``os.link``, que falha se o destino existir). Um processo e
 até ``ESPERA_MAXIMA_S`` s; o download desiste com menos de ``BYTES_MINIMOS`` bytes em ``JANELA_S`` s.
 """
 
-import contextlib, errno, gzip, hashlib, http.client, os, shutil, socket, tempfile, time, urllib.request, zlib
+import contextlib
+import errno
+import gzip
+import hashlib
+import http.client
+import os
+import shutil
+import socket
+import tempfile
+import time
+import urllib.request
+import zlib
 from pathlib import Path
 
 from .formato import enxuto
