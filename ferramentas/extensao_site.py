@@ -13,8 +13,8 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas
 - **Interface em português.** As mensagens da interface que os temas não
   traduzem para pt_BR ficam em ``locales/pt_BR/LC_MESSAGES``: o catálogo
   ``sphinx.po`` o próprio Sphinx compila (``locale_dirs``); o ``booktheme.po``
-  (mensagens do sphinx-book-theme) é compilado e registrado aqui, e as
-  mensagens do botão de copiar código ganham a versão em português.
+  (mensagens do sphinx-book-theme) é compilado e registrado aqui. Os textos que
+  os temas escrevem em JavaScript são traduzidos em ``_static/curso.js``.
 """
 import gettext
 from dataclasses import dataclass, field
@@ -37,50 +37,6 @@ SCRIPT_MATHJAX = "tex-chtml.js"  # entrada TeX, saída em HTML e CSS
 # Pacotes prontos do MathJax de que o livro não precisa (o tex-chtml.js basta).
 PACOTES_SEM_USO = ("tex-mml-*.js", "tex-svg*.js", "tex-chtml-full*.js", "mml-*.js", "node-main.js")
 PASTA_TRADUCOES = "locales"
-# Dois componentes escrevem textos da interface em JavaScript, sem tradução:
-# o sphinx-copybutton (só traz poucas línguas, nenhuma em português, e escolhe a
-# língua ao carregar) e o sphinx-togglebutton (rótulo fixo em inglês). Este
-# trecho roda logo depois deles e põe os textos em português.
-INTERFACE_PT = r"""
-if (typeof messages !== "undefined" && typeof locale !== "undefined") {
-  messages["pt-BR"] = {"copy": "Copiar", "copy_to_clipboard": "Copiar para a área de transferência",
-                       "copy_success": "Copiado!", "copy_failure": "Não foi possível copiar"};
-  if (document.documentElement.lang === "pt-BR") { locale = "pt-BR"; }
-  // Os ícones (com o título escondido em <title>) já foram montados com a língua padrão.
-  const titulo = (svg, texto) => svg.replace(/<title>[^<]*<\/title>/, `<title>${texto}</title>`);
-  if (typeof iconCopy !== "undefined") { iconCopy = titulo(iconCopy, messages[locale].copy_to_clipboard); }
-  if (typeof iconCheck !== "undefined") { iconCheck = titulo(iconCheck, messages[locale].copy_success); }
-}
-// Na busca, o trecho de cada resultado vem do HTML da página, onde as fórmulas
-// ainda são TeX ("\(p_h\)"): o trecho passa a mostrá-las como texto simples (p_h).
-const TEX_COMO_TEXTO = {times: "×", cdot: "·", star: "⋆", lfloor: "⌊", rfloor: "⌋", ldots: "…",
-                        cdots: "…", sum: "Σ", to: "→", rightarrow: "→", leq: "≤", geq: "≥", approx: "≈"};
-function texComoTexto(tex) {
-  let t = tex.replace(/^\s*\\[([]/, "").replace(/\\[)\]]\s*$/, "");
-  for (let i = 0; i < 4; i++) {
-    t = t.replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
-         .replace(/\\(?:mathbf|mathrm|text|operatorname|mathit|textrm|boldsymbol)\{([^{}]*)\}/g, "$1");
-  }
-  return t.replace(/\\([A-Za-z]+)/g, (_, nome) => TEX_COMO_TEXTO[nome] ?? "")
-          .replace(/\\[,;:! ]/g, " ").replace(/[{}]/g, "").replace(/\s+/g, " ").trim();
-}
-document.addEventListener("DOMContentLoaded", () => {
-  if (typeof Search === "undefined" || !Search.htmlToText) { return; }
-  const original = Search.htmlToText;
-  Search.htmlToText = (html, ancora) => {
-    const documento = new DOMParser().parseFromString(html, "text/html");
-    for (const formula of documento.querySelectorAll(".math")) {
-      formula.textContent = texComoTexto(formula.textContent);
-    }
-    return original(documento.documentElement.outerHTML, ancora);
-  };
-});
-document.addEventListener("DOMContentLoaded", () => {
-  for (const botao of document.querySelectorAll('button.toggle-button[aria-label="Toggle hidden content"]')) {
-    botao.setAttribute("aria-label", "Mostrar ou ocultar o conteúdo");
-  }
-});
-"""
 
 
 def origem_mathjax():
@@ -166,6 +122,4 @@ def setup(app):
     _compilar_traducoes(app)
     app.connect("builder-inited", _priorizar_traducoes_do_tema)
     app.connect("html-page-context", _sem_scripts_repetidos, priority=900)
-    # Depois do copybutton.js e do togglebutton.js, que têm a prioridade padrão (500).
-    app.add_js_file(None, body=INTERFACE_PT, priority=501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from nbclient import NotebookClient
 
-import navegador
+from ferramentas import navegador
 from cursoconv import conv, explorador as modulo
 from cursoconv import figuras
 

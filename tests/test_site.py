@@ -20,7 +20,7 @@ from urllib.parse import urldefrag, urlsplit
 import nbformat
 import pytest
 
-import navegador
+from ferramentas import navegador
 from ferramentas import apostila, repositorio
 
 RAIZ = Path(__file__).resolve().parents[1]
@@ -82,6 +82,10 @@ def visitar(chromium, endereco, caminho, captura=None):
             pagina.goto(endereco + caminho, wait_until="load", timeout=navegador.ESPERA_MS)
             falha_mathjax = navegador.esperar_mathjax(pagina)
             pagina.wait_for_load_state("networkidle", timeout=navegador.ESPERA_MS)
+            largura = tamanho["width"]
+            fatos.setdefault("cortes", []).extend(f"{largura}px: {c}" for c in navegador.cortes(pagina))
+            fatos.setdefault("acessibilidade", []).extend(
+                f"{largura}px: {v}" for v in navegador.acessibilidade(pagina))
             if tela == "computador":
                 fatos.update(navegador.inspecionar(pagina))
                 fatos["requisicoes"] = list(registro.requisicoes)
@@ -257,6 +261,18 @@ def test_cabe_na_tela_do_celular(visita, pagina):
 def test_nada_passa_da_tela_do_celular_fora_de_uma_rolagem(visita, pagina):
     # Saídas em tabela e fórmulas largas rolam dentro da coluna; nada mais passa de 390 px.
     assert visita(pagina)["transbordo"] == []
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_nada_cortado_no_celular_nem_no_computador(visita, pagina):
+    # Toda fórmula em destaque, tabela e figura cabe inteira na coluna, a 390 e a 1366 px.
+    assert visita(pagina)["cortes"] == []
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_axe_sem_violacoes_graves(visita, pagina):
+    # O axe-core, rodando dentro do Chromium, nas duas larguras: nada "serious" nem "critical".
+    assert visita(pagina)["acessibilidade"] == []
 
 
 @contextlib.contextmanager
@@ -498,7 +514,7 @@ def test_apostila_sem_tex_cru(apostilas, versao):
 PAGINA_RUIM = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>ruim</title>
 <script src="https://cdn.exemplo.invalid/biblioteca.js"></script></head>
-<body><nav><button title="Toggle navigation">≡</button></nav>
+<body><nav><button title="Toggle navigation">≡</button><button class="sem-nome"></button></nav>
 <article class="bd-article">
 <h1>Título</h1><h3>Pulou o h2</h3>
 <p>Texto com \\(x^2\\) cru e $$y$$ também.</p>
@@ -508,6 +524,7 @@ PAGINA_RUIM = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <img src="https://imagens.exemplo.invalid/foto.png" alt="Uma foto">
 <a href="sumiu.html">link quebrado</a> <a href="#nao-ha">âncora quebrada</a>
 <p style="width: 900px">Um parágrafo largo demais para o celular.</p>
+<div style="overflow-x: auto"><table style="width: 1500px"><tr><td>uma tabela larga, mesmo com rolagem</td></tr></table></div>
 </article></body></html>"""
 
 PAGINA_BOA = """<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
@@ -519,15 +536,22 @@ PAGINA_BOA = """<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
 <img src="boa.png" alt="Um quadrado cinza"> <a href="#topo">voltar ao início</a>
 </article></body></html>"""
 
+# Uma fórmula comprida numa rolagem, como a da lição 4 antes de ser quebrada em linhas.
+PAGINA_CORTADA = PAGINA_BOA.replace("<h2>Uma seção</h2>", "<h2>Uma seção</h2>" + (
+    '<div class="math notranslate nohighlight">\\[Y = '
+    + " + ".join(f"X_{{{i}}}" for i in range(1, 40)) + '\\]</div>'))
+
 
 def test_as_verificacoes_acusam_problemas(chromium, livro, tmp_path):
     (tmp_path / "ruim.html").write_text(PAGINA_RUIM, encoding="utf-8")
     (tmp_path / "boa.html").write_text(PAGINA_BOA, encoding="utf-8")
+    (tmp_path / "cortada.html").write_text(PAGINA_CORTADA, encoding="utf-8")
     shutil.copy(next((livro / "html" / "_static" / "images").glob("*.png")), tmp_path / "boa.png")
     (tmp_path / "mathjax").symlink_to(livro / "html" / "mathjax", target_is_directory=True)
     with navegador.servir(tmp_path) as endereco:
         ruim = visitar(chromium, endereco, "ruim.html")
         boa = visitar(chromium, endereco, "boa.html")
+        cortada = visitar(chromium, endereco, "cortada.html")
         links_ruim, links_boa = problemas_de_links(ruim, {}), problemas_de_links(boa, {})
     rede = " ".join(problemas_de_rede(ruim))
     assert "requisição externa: https://cdn.exemplo.invalid/biblioteca.js" in rede  # bloqueada e acusada
@@ -546,11 +570,19 @@ def test_as_verificacoes_acusam_problemas(chromium, livro, tmp_path):
     assert any("rolagem lateral no celular" in p for p in problemas_de_largura(ruim))
     idioma = problemas_de_idioma(ruim)
     assert 'lang="en", e não "pt-BR"' in idioma and "interface em inglês: 'Toggle navigation'" in idioma
+    # Cortado: a tabela e a fórmula largas, nas duas larguras (a rolagem não basta).
+    cortes = " | ".join(ruim["cortes"] + cortada["cortes"])
+    for largura in (390, 1366):
+        assert f"{largura}px: fórmula de " in cortes and f"{largura}px: table de 1500px" in cortes
+    # O axe acusa a imagem sem texto alternativo, o botão sem nome e a língua errada.
+    axe = " | ".join(ruim["acessibilidade"])
+    assert "image-alt (critical)" in axe and "button-name (critical)" in axe
     # E a página certa passa em tudo, com as fórmulas compostas pelo MathJax do livro, sem rede.
     assert boa["formulas"] == 2
     for verificacao in (problemas_de_rede, problemas_de_formulas, problemas_de_imagens,
                         problemas_de_titulos, problemas_de_largura, problemas_de_idioma):
         assert verificacao(boa) == [], verificacao.__name__
+    assert boa["cortes"] == [] and boa["acessibilidade"] == []
     assert links_boa == []
 
 
