@@ -11,6 +11,9 @@
 #   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos
 #   make apostila gera _build/apostila-aluno.pdf (sem soluções) e
 #                 _build/apostila-instrutor.pdf (com soluções)
+#   make versao ETIQUETA=v1.0   confere que a etiqueta é a versão que as lições instalam
+#   make site     o site com as duas apostilas em _build/html/apostilas/ (o que o
+#                 workflow do GitHub Pages publica; o menu de download leva a elas)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -20,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV_EDICOES ?= .venv-edicoes
 ENTREGAS ?= entregas
 
-.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium npm limpar
+.PHONY: livro site versao testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium npm limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
@@ -50,6 +53,12 @@ corrigir: ambiente
 apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going
 	$(BIN)/python -m ferramentas.apostila _build/singlehtml _build
+
+site: livro apostila
+	$(BIN)/python -m ferramentas.apostila --publicar _build _build/html
+
+versao: $(VENV_EDICOES)/.instalado
+	$(VENV_EDICOES)/bin/python -m ferramentas.versao "$(ETIQUETA)"
 
 ambiente: $(VENV)/.instalado
 
