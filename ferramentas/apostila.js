@@ -6,7 +6,19 @@
   if (!opcoes.solucoes) {
     document.querySelectorAll(".solution, .tag_solucao").forEach(e => e.remove());
     const marca = document.getElementById("document-instrutores");
-    if (marca) { marca.nextElementSibling && marca.nextElementSibling.remove(); marca.remove(); }
+    if (marca) {
+      // Os links para a página dos instrutores (que esta apostila não traz) vão para o site.
+      const secao = marca.nextElementSibling;
+      const ids = new Set(["document-instrutores", ...[...(secao ? secao.querySelectorAll("[id]") : [])].map(e => e.id)]);
+      if (secao && secao.id) ids.add(secao.id);
+      for (const a of document.querySelectorAll('a[href^="#"]')) {
+        if (ids.has(decodeURIComponent(a.getAttribute("href").slice(1))) && !(secao && secao.contains(a))) {
+          a.href = opcoes.instrutores;
+          a.append(" (no site)");
+        }
+      }
+      secao && secao.remove(); marca.remove();
+    }
   } else {
     document.querySelectorAll(".toggle-hidden").forEach(e => e.classList.remove("toggle-hidden"));
     document.querySelectorAll("details").forEach(e => e.open = true);
@@ -123,5 +135,16 @@
     else (sub || lista).appendChild(li);
   }
   artigo.prepend(capa, sumario);
+  // Os links para uma página inteira ("#document-bibliografia") levam ao título dela: a
+  // marca do documento fica antes da quebra de página, no pé da página anterior.
+  const primeiroTitulo = {};
+  for (const marca of document.querySelectorAll('span[id^="document-"]')) {
+    const h = marca.nextElementSibling && marca.nextElementSibling.querySelector("h1, h2");
+    if (h && h.id) primeiroTitulo[marca.id] = h.id;
+  }
+  for (const a of document.querySelectorAll('a[href^="#document-"]')) {
+    const alvo = primeiroTitulo[a.getAttribute("href").slice(1)];
+    if (alvo) a.setAttribute("href", "#" + alvo);
+  }
   return titulos;
 }

@@ -42,7 +42,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ferramentas import navegador
+from ferramentas import navegador, repositorio
 
 VERSOES = {"aluno": False, "instrutor": True}  # versão -> com soluções?
 QUADROS_POR_ANIMACAO = 4
@@ -116,6 +116,35 @@ def acrescentar_marcadores(pdf, titulos, onde):
 
 
 
+EXPLORADOR = "[data-cc-explorador]"
+
+
+def explorador_como_figura(pagina):
+    """Cada explorador interativo vira, no papel, a figura do seu estado inicial (com legenda).
+
+    Um formulário impresso não serve para nada: no lugar dele vai o retrato dele na tela,
+    na largura da coluna do papel, e a legenda diz que no site ele é interativo.
+    """
+    exploradores = pagina.locator(f"article {EXPLORADOR}")
+    for _ in range(exploradores.count()):  # cada troca tira um da lista: sempre o primeiro
+        explorador = exploradores.first
+        explorador.scroll_into_view_if_needed()
+        retrato = base64.b64encode(explorador.screenshot(type="png", animations="disabled")).decode()
+        explorador.evaluate("""(e, dados) => {
+          const figura = document.createElement("figure");
+          figura.className = "apostila-explorador";
+          const img = document.createElement("img");
+          img.src = "data:image/png;base64," + dados;
+          const titulo = (e.querySelector(".cc-titulo") || e).textContent.replace(/\s+/g, " ").trim();
+          img.alt = `${titulo} (retrato do estado inicial)`;
+          const legenda = document.createElement("figcaption");
+          legenda.textContent = "O explorador no seu estado inicial. No site (ou no notebook), "
+            + "você muda os tamanhos e vê a janela andar sobre a entrada.";
+          figura.append(img, legenda);
+          e.replaceWith(figura);
+        }""", retrato)
+
+
 def _imprimir(contexto, endereco, pasta, saida, solucoes, titulo_livro):
     pagina = contexto.new_page()
     registro = navegador.Registro(pagina)
@@ -133,10 +162,12 @@ def _imprimir(contexto, endereco, pasta, saida, solucoes, titulo_livro):
     quadros, total = {}, {}
     for src in gifs:
         quadros[src], total[src] = quadros_chave(Path(pasta) / src)
+    explorador_como_figura(pagina)
     pagina.add_style_tag(path=str(ESTILO))
     versao = "Apostila do instrutor (com as soluções)" if solucoes else "Apostila do aluno"
-    titulos = pagina.evaluate(_sem_comentarios_iniciais(PREPARO.read_text(encoding="utf-8")), {"solucoes": solucoes, "titulo": titulo_livro, "versao": versao,
-                                        "quadros": quadros, "total": total})
+    titulos = pagina.evaluate(_sem_comentarios_iniciais(PREPARO.read_text(encoding="utf-8")), {
+        "solucoes": solucoes, "titulo": titulo_livro, "versao": versao, "quadros": quadros, "total": total,
+        "instrutores": repositorio.url_pagina("instrutores")})
     pagina.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
     pagina.emulate_media(media="print")
     cortados = navegador.cortes(pagina)
@@ -205,7 +236,6 @@ def gerar_apostilas(pasta_singlehtml, destino, chromium=None):
 
 
 def _titulo_do_livro():
-    from ferramentas import repositorio
     return repositorio.config()["title"]
 
 

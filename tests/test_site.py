@@ -13,6 +13,7 @@ import re
 import shutil
 import unicodedata
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -65,7 +66,9 @@ def url_colab(pagina):
 # ------------------------------------------------------------------ visitas
 
 @pytest.fixture(scope="module")
-def site(livro):
+def site(livro, apostilas):
+    """O site como o workflow do GitHub Pages o publica (make site): com as duas apostilas."""
+    apostila.publicar(livro / "apostilas", livro / "html")
     with navegador.servir(livro / "html") as endereco:
         yield endereco
 
@@ -241,6 +244,14 @@ def test_links_internos_e_ancoras_existem(visita, pagina):
 
 
 @pytest.mark.parametrize("pagina", PAGINAS)
+def test_toda_pagina_leva_as_duas_apostilas(visita, pagina):
+    # No menu de download (e a página inicial também no texto); o teste dos links confere que existem.
+    links = visita(pagina)["links"]
+    for versao in apostila.VERSOES:
+        assert any(l.endswith(f"/apostilas/apostila-{versao}.pdf") for l in links), versao
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
 def test_titulos_em_ordem(visita, pagina):
     fatos = visita(pagina)
     assert problemas_de_titulos(fatos) == []
@@ -358,6 +369,24 @@ def test_botao_de_download_baixa_o_notebook(chromium, site, licao):
         assert chegada.value.suggested_filename == Path(licao).name + ".ipynb"
         assert baixado.read_bytes() == (RAIZ / f"{licao}.ipynb").read_bytes()
         nbformat.validate(nbformat.reads(baixado.read_text(encoding="utf-8"), as_version=4))
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", ["celular", "computador"])
+def test_menu_de_download_baixa_as_apostilas_e_nao_imprime_a_pagina(chromium, site, tela):
+    with aberta(chromium, site, f"{LICOES[-1]}.html", tela) as (pagina, registro):
+        pagina.locator(".dropdown-download-buttons > button").filter(visible=True).first.click()
+        itens = pagina.locator(".dropdown-download-buttons .dropdown-menu a, .dropdown-download-buttons .dropdown-menu button")
+        itens.first.wait_for(state="visible")
+        textos = [" ".join(t.split()) for t in itens.all_inner_texts()]
+        assert not any(t == ".pdf" for t in textos), f"a impressão da página pelo navegador continua no menu: {textos}"
+        assert pagina.locator(".dropdown-download-buttons [onclick*='print']").count() == 0
+        for versao in apostila.VERSOES:
+            link = pagina.locator(".dropdown-download-buttons a", has_text=f"Apostila do {versao}")
+            assert link.count() == 1, textos
+            resposta = pagina.request.get(link.get_attribute("href") if link.get_attribute("href").startswith("http")
+                                          else urllib.parse.urljoin(pagina.url, link.get_attribute("href")))
+            assert resposta.ok and resposta.body()[:5] == b"%PDF-", versao
         assert registro.problemas() == []
 
 
@@ -650,3 +679,23 @@ def test_interacoes_acusam_problemas(chromium, tmp_path):
         with aberta(chromium, endereco, "colab.html", "tablet") as (pagina, _):
             assert navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada") == [
                 "o notebook do link do Colab não existe no repositório: lessons/quebrada.ipynb"]
+
+
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_sem_pagina_orfa_e_explorador_como_figura(apostilas, versao):
+    # Nenhuma página (fora a capa) com só uma ou duas linhas de texto.
+    corpo = [re.sub(r"Página \d+ de \d+\s*$", "", p).strip() for p in apostilas[versao]["paginas"]]
+    orfas = [(n, p[:60]) for n, p in enumerate(corpo, 1) if n > 1 and len(p) < 120]
+    assert orfas == []
+    # O explorador interativo vira a figura do seu estado inicial, não um formulário morto.
+    texto = " ".join(corpo)
+    assert "O explorador no seu estado inicial" in texto
+    assert "Se você lê este aviso" not in texto
+
+
+def test_apostila_do_aluno_leva_ao_site_para_a_pagina_dos_instrutores(apostilas):
+    texto = " ".join(apostilas["aluno"]["paginas"])
+    assert "(no site)" in texto
+    links = [a.get_object() for p in apostilas["aluno"]["leitor"].pages for a in p.get("/Annots", [])]
+    externos = [a["/A"].get("/URI") for a in links if "/A" in a and "/URI" in a["/A"]]
+    assert repositorio.url_pagina("instrutores") in externos
