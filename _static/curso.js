@@ -15,6 +15,7 @@ if (typeof messages !== "undefined" && typeof locale !== "undefined") {
 }
 // Na busca, o trecho de cada resultado vem do HTML da página, onde as fórmulas
 // ainda são TeX ("\(p_h\)"): o trecho passa a mostrá-las como texto simples (p_h).
+const semAcentos = (texto) => texto.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 const TEX_COMO_TEXTO = {times: "×", cdot: "·", star: "⋆", lfloor: "⌊", rfloor: "⌋", ldots: "…",
                         cdots: "…", sum: "Σ", to: "→", rightarrow: "→", leq: "≤", geq: "≥", approx: "≈"};
 function texComoTexto(tex) {
@@ -34,7 +35,39 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const formula of documento.querySelectorAll(".math")) {
       formula.textContent = texComoTexto(formula.textContent);
     }
+    // O sumário impresso da página (só para o papel) não entra no trecho do resultado.
+    documento.querySelectorAll("#jb-print-docs-body, .selo-colab").forEach(e => e.remove());
     return original(documento.documentElement.outerHTML, ancora);
+  };
+  // O trecho mostra o texto em volta da palavra achada, com ou sem acentos
+  // ("convolucao" acha "convolução"): o texto e as palavras são comparados sem acentos.
+  // (Sem acentos, o texto em NFC tem o mesmo comprimento: as posições valem para os dois.)
+  Search.makeSearchSummary = (html, palavras, ancora) => {
+    const texto = Search.htmlToText(html, ancora).replace(/\s+/g, " ").normalize("NFC");
+    if (!texto) { return null; }
+    const simples = semAcentos(texto.toLowerCase());
+    const posicoes = [...palavras, ...(Search._termosDigitados || [])]
+      .map(p => simples.indexOf(semAcentos(String(p).toLowerCase()))).filter(i => i > -1);
+    const achada = posicoes.length ? Math.min(...posicoes) : 0;
+    const inicio = Math.max(achada - 100, 0);
+    const trecho = document.createElement("p");
+    trecho.classList.add("context");
+    trecho.textContent = (inicio ? "..." : "") + texto.substr(inicio, 240).trim()
+      + (inicio + 240 < texto.length ? "..." : "");
+    return trecho;
+  };
+  // A busca compara radicais sem acentos (o índice foi feito assim: ferramentas/extensao_site.py).
+  if (typeof Stemmer !== "undefined") {
+    const Radical = Stemmer;
+    Stemmer = function () {
+      const radical = new Radical();
+      this.stemWord = (palavra) => radical.stemWord(semAcentos(palavra));
+    };
+  }
+  const consultar = Search.query;
+  Search.query = (consulta) => {
+    Search._termosDigitados = consulta.split(/\s+/).filter(p => p.length > 2);
+    return consultar(consulta);
   };
 });
 

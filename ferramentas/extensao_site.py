@@ -1,6 +1,6 @@
 """Extensão do Sphinx que deixa o site do livro completo sem rede e em português.
 
-O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas:
+O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz cinco coisas:
 
 - **MathJax sem rede.** O Sphinx buscaria o MathJax numa CDN; aqui o livro serve
   a sua própria cópia, a do pacote ``django-static-mathjax`` (MathJax 3 do
@@ -10,6 +10,9 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas
 - **Bibliografia em português.** O estilo ``curso`` é o ``alpha`` do pybtex com
   "e" no lugar de "and" entre os autores (``bibtex_default_style: curso``); o
   estilo de citação ``autor_ano`` faz o mesmo no texto ("Dumoulin e Visin [2016]").
+- **Exercícios numerados por lição** ("Exercício 4.2": lição 04, 2º exercício),
+  em vez da numeração corrida do sphinx-exercise.
+- **Busca sem acentos.** "convolucao" acha "convolução" (:class:`BuscaSemAcentos`).
 - **Interface em português.** As mensagens da interface que os temas não
   traduzem para pt_BR ficam em ``locales/pt_BR/LC_MESSAGES``: o catálogo
   ``sphinx.po`` o próprio Sphinx compila (``locale_dirs``); o ``booktheme.po``
@@ -19,7 +22,9 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas
 import gettext
 from dataclasses import dataclass, field
 import importlib.util
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from pybtex.plugin import register_plugin
@@ -27,7 +32,9 @@ from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.template import names, sentence
 import sphinxcontrib.bibtex.plugin
 from sphinx import locale
+from sphinx import search
 from sphinx.errors import ExtensionError
+from sphinx.search.pt import SearchPortuguese
 from sphinx.util.i18n import CatalogRepository
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -98,6 +105,49 @@ def _sem_scripts_repetidos(app, pagename, templatename, context, doctree):
     context["script_files"] = unicos
 
 
+def numero_da_licao(docname):
+    """O número da lição pelo nome do arquivo (``lessons/04-agrupamento`` → 4), ou None."""
+    m = re.match(r"lessons/(\d+)-", docname)
+    return int(m[1]) if m else None
+
+
+def _exercicios_por_licao(app, env):
+    """Numera os exercícios por lição: "Exercício 4.2" é o 2º exercício da lição 04.
+
+    O sphinx-exercise numera em sequência pelo livro todo (a lição 1 começava no
+    "Exercício 3"). Este gancho roda depois de o Sphinx numerar tudo (evento
+    ``env-get-updated``) e troca o número de cada exercício de uma lição por (lição,
+    posição na lição); títulos, links ``{ref}`` e a página única usam o novo número.
+    ``ferramentas/myst.py`` numera do mesmo jeito para as edições e a correção.
+    """
+    mudaram = []
+    for docname, tipos in env.toc_fignumbers.items():
+        licao = numero_da_licao(docname)
+        exercicios = tipos.get("exercise")
+        if licao is None or not exercicios:
+            continue
+        ordem = sorted(exercicios, key=lambda rotulo: exercicios[rotulo])
+        tipos["exercise"] = {rotulo: (licao, posicao) for posicao, rotulo in enumerate(ordem, 1)}
+        mudaram.append(docname)
+    return mudaram
+
+
+def sem_acentos(palavra):
+    """``"Convolução"`` → ``"Convolucao"`` (o que a busca do site compara)."""
+    return "".join(c for c in unicodedata.normalize("NFD", palavra) if not unicodedata.combining(c))
+
+
+class BuscaSemAcentos(SearchPortuguese):
+    """A busca em português do Sphinx, que acha "convolucao" em "convolução".
+
+    O índice guarda o radical de cada palavra sem acentos; no navegador, o
+    ``_static/curso.js`` tira os acentos do que se digita antes de buscar o radical.
+    """
+
+    def stem(self, word):
+        return super().stem(sem_acentos(word))
+
+
 class EstiloCurso(AlphaStyle):
     """O estilo ``alpha`` do pybtex, com os nomes dos autores ligados por "e"."""
 
@@ -114,6 +164,7 @@ class CitacaoAutorAno(AuthorYearReferenceStyle):
 
 
 def setup(app):
+    search.languages["pt"] = BuscaSemAcentos
     register_plugin("pybtex.style.formatting", "curso", EstiloCurso)
     sphinxcontrib.bibtex.plugin.register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "autor_ano", CitacaoAutorAno)
@@ -122,4 +173,6 @@ def setup(app):
     _compilar_traducoes(app)
     app.connect("builder-inited", _priorizar_traducoes_do_tema)
     app.connect("html-page-context", _sem_scripts_repetidos, priority=900)
+    # Depois do TocTreeCollector (prioridade 500), que numera figuras e exercícios.
+    app.connect("env-get-updated", _exercicios_por_licao, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
