@@ -371,7 +371,8 @@ def problemas_de_foco(pagina, paradas=PARADAS_DO_TAB):
           const r = e.getBoundingClientRect();
           return {tag: e.tagName.toLowerCase(), formula: !!e.closest("mjx-container"),
                   nome: (e.getAttribute("aria-label") || e.title || e.textContent || "").trim().slice(0, 40),
-                  x: r.x, y: r.y, w: r.width, h: r.height, corpo: e === document.body}""", foco)
+                  x: r.x, y: r.y, w: r.width, h: r.height, corpo: e === document.body};
+        }""", foco)
         if info["corpo"]:
             break
         if info["formula"]:
@@ -399,10 +400,12 @@ def problemas_de_foco(pagina, paradas=PARADAS_DO_TAB):
 def problemas_de_nomes(pagina):
     """Botões de copiar código com nome para o leitor de tela, e fórmulas fora da ordem do Tab."""
     problemas = []
-    copiar = pagina.locator("button.copybtn")
-    nomeados = pagina.get_by_role("button", name="Copiar o código", exact=True)
-    if copiar.count() != nomeados.count():
-        problemas.append(f"{copiar.count() - nomeados.count()} de {copiar.count()} botões de copiar sem nome")
+    # (Os de uma solução fechada não estão na árvore de acessibilidade: não contam.)
+    copiar = pagina.locator("button.copybtn").evaluate_all(
+        "bs => bs.filter(b => b.checkVisibility({visibilityProperty: true})).length")
+    nomeados = pagina.get_by_role("button", name="Copiar o código", exact=True).count()
+    if copiar != nomeados:
+        problemas.append(f"{copiar - nomeados} de {copiar} botões de copiar sem nome")
     no_tab = pagina.locator("mjx-container[tabindex]:not([tabindex='-1'])").count()
     if no_tab:
         problemas.append(f"{no_tab} fórmulas na ordem do Tab")
