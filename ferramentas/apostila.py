@@ -130,7 +130,7 @@ def explorador_como_figura(pagina):
         explorador = exploradores.first
         explorador.scroll_into_view_if_needed()
         retrato = base64.b64encode(explorador.screenshot(type="png", animations="disabled")).decode()
-        explorador.evaluate("""(e, dados) => {
+        explorador.evaluate(r"""(e, dados) => {
           const figura = document.createElement("figure");
           figura.className = "apostila-explorador";
           const img = document.createElement("img");
