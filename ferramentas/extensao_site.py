@@ -1,6 +1,6 @@
 """Extensão do Sphinx que deixa o site do livro completo sem rede e em português.
 
-O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas:
+O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz cinco coisas:
 
 - **MathJax sem rede.** O Sphinx buscaria o MathJax numa CDN; aqui o livro serve
   a sua própria cópia, a do pacote ``django-static-mathjax`` (MathJax 3 do
@@ -10,16 +10,21 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz três coisas
 - **Bibliografia em português.** O estilo ``curso`` é o ``alpha`` do pybtex com
   "e" no lugar de "and" entre os autores (``bibtex_default_style: curso``); o
   estilo de citação ``autor_ano`` faz o mesmo no texto ("Dumoulin e Visin [2016]").
+- **Exercícios numerados por lição** ("Exercício 4.2": lição 04, 2º exercício),
+  em vez da numeração corrida do sphinx-exercise.
+- **Busca sem acentos.** "convolucao" acha "convolução" (:class:`BuscaSemAcentos`).
 - **Interface em português.** As mensagens da interface que os temas não
   traduzem para pt_BR ficam em ``locales/pt_BR/LC_MESSAGES``: o catálogo
   ``sphinx.po`` o próprio Sphinx compila (``locale_dirs``); o ``booktheme.po``
-  (mensagens do sphinx-book-theme) é compilado e registrado aqui, e as
-  mensagens do botão de copiar código ganham a versão em português.
+  (mensagens do sphinx-book-theme) é compilado e registrado aqui. Os textos que
+  os temas escrevem em JavaScript são traduzidos em ``_static/curso.js``.
 """
 import gettext
 from dataclasses import dataclass, field
 import importlib.util
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 from pybtex.plugin import register_plugin
@@ -27,7 +32,9 @@ from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.template import names, sentence
 import sphinxcontrib.bibtex.plugin
 from sphinx import locale
+from sphinx import search
 from sphinx.errors import ExtensionError
+from sphinx.search.pt import SearchPortuguese
 from sphinx.util.i18n import CatalogRepository
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -37,50 +44,6 @@ SCRIPT_MATHJAX = "tex-chtml.js"  # entrada TeX, saída em HTML e CSS
 # Pacotes prontos do MathJax de que o livro não precisa (o tex-chtml.js basta).
 PACOTES_SEM_USO = ("tex-mml-*.js", "tex-svg*.js", "tex-chtml-full*.js", "mml-*.js", "node-main.js")
 PASTA_TRADUCOES = "locales"
-# Dois componentes escrevem textos da interface em JavaScript, sem tradução:
-# o sphinx-copybutton (só traz poucas línguas, nenhuma em português, e escolhe a
-# língua ao carregar) e o sphinx-togglebutton (rótulo fixo em inglês). Este
-# trecho roda logo depois deles e põe os textos em português.
-INTERFACE_PT = r"""
-if (typeof messages !== "undefined" && typeof locale !== "undefined") {
-  messages["pt-BR"] = {"copy": "Copiar", "copy_to_clipboard": "Copiar para a área de transferência",
-                       "copy_success": "Copiado!", "copy_failure": "Não foi possível copiar"};
-  if (document.documentElement.lang === "pt-BR") { locale = "pt-BR"; }
-  // Os ícones (com o título escondido em <title>) já foram montados com a língua padrão.
-  const titulo = (svg, texto) => svg.replace(/<title>[^<]*<\/title>/, `<title>${texto}</title>`);
-  if (typeof iconCopy !== "undefined") { iconCopy = titulo(iconCopy, messages[locale].copy_to_clipboard); }
-  if (typeof iconCheck !== "undefined") { iconCheck = titulo(iconCheck, messages[locale].copy_success); }
-}
-// Na busca, o trecho de cada resultado vem do HTML da página, onde as fórmulas
-// ainda são TeX ("\(p_h\)"): o trecho passa a mostrá-las como texto simples (p_h).
-const TEX_COMO_TEXTO = {times: "×", cdot: "·", star: "⋆", lfloor: "⌊", rfloor: "⌋", ldots: "…",
-                        cdots: "…", sum: "Σ", to: "→", rightarrow: "→", leq: "≤", geq: "≥", approx: "≈"};
-function texComoTexto(tex) {
-  let t = tex.replace(/^\s*\\[([]/, "").replace(/\\[)\]]\s*$/, "");
-  for (let i = 0; i < 4; i++) {
-    t = t.replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
-         .replace(/\\(?:mathbf|mathrm|text|operatorname|mathit|textrm|boldsymbol)\{([^{}]*)\}/g, "$1");
-  }
-  return t.replace(/\\([A-Za-z]+)/g, (_, nome) => TEX_COMO_TEXTO[nome] ?? "")
-          .replace(/\\[,;:! ]/g, " ").replace(/[{}]/g, "").replace(/\s+/g, " ").trim();
-}
-document.addEventListener("DOMContentLoaded", () => {
-  if (typeof Search === "undefined" || !Search.htmlToText) { return; }
-  const original = Search.htmlToText;
-  Search.htmlToText = (html, ancora) => {
-    const documento = new DOMParser().parseFromString(html, "text/html");
-    for (const formula of documento.querySelectorAll(".math")) {
-      formula.textContent = texComoTexto(formula.textContent);
-    }
-    return original(documento.documentElement.outerHTML, ancora);
-  };
-});
-document.addEventListener("DOMContentLoaded", () => {
-  for (const botao of document.querySelectorAll('button.toggle-button[aria-label="Toggle hidden content"]')) {
-    botao.setAttribute("aria-label", "Mostrar ou ocultar o conteúdo");
-  }
-});
-"""
 
 
 def origem_mathjax():
@@ -142,6 +105,49 @@ def _sem_scripts_repetidos(app, pagename, templatename, context, doctree):
     context["script_files"] = unicos
 
 
+def numero_da_licao(docname):
+    """O número da lição pelo nome do arquivo (``lessons/04-agrupamento`` → 4), ou None."""
+    m = re.match(r"lessons/(\d+)-", docname)
+    return int(m[1]) if m else None
+
+
+def _exercicios_por_licao(app, env):
+    """Numera os exercícios por lição: "Exercício 4.2" é o 2º exercício da lição 04.
+
+    O sphinx-exercise numera em sequência pelo livro todo (a lição 1 começava no
+    "Exercício 3"). Este gancho roda depois de o Sphinx numerar tudo (evento
+    ``env-get-updated``) e troca o número de cada exercício de uma lição por (lição,
+    posição na lição); títulos, links ``{ref}`` e a página única usam o novo número.
+    ``ferramentas/myst.py`` numera do mesmo jeito para as edições e a correção.
+    """
+    mudaram = []
+    for docname, tipos in env.toc_fignumbers.items():
+        licao = numero_da_licao(docname)
+        exercicios = tipos.get("exercise")
+        if licao is None or not exercicios:
+            continue
+        ordem = sorted(exercicios, key=lambda rotulo: exercicios[rotulo])
+        tipos["exercise"] = {rotulo: (licao, posicao) for posicao, rotulo in enumerate(ordem, 1)}
+        mudaram.append(docname)
+    return mudaram
+
+
+def sem_acentos(palavra):
+    """``"Convolução"`` → ``"Convolucao"`` (o que a busca do site compara)."""
+    return "".join(c for c in unicodedata.normalize("NFD", palavra) if not unicodedata.combining(c))
+
+
+class BuscaSemAcentos(SearchPortuguese):
+    """A busca em português do Sphinx, que acha "convolucao" em "convolução".
+
+    O índice guarda o radical de cada palavra sem acentos; no navegador, o
+    ``_static/curso.js`` tira os acentos do que se digita antes de buscar o radical.
+    """
+
+    def stem(self, word):
+        return super().stem(sem_acentos(word))
+
+
 class EstiloCurso(AlphaStyle):
     """O estilo ``alpha`` do pybtex, com os nomes dos autores ligados por "e"."""
 
@@ -158,6 +164,7 @@ class CitacaoAutorAno(AuthorYearReferenceStyle):
 
 
 def setup(app):
+    search.languages["pt"] = BuscaSemAcentos
     register_plugin("pybtex.style.formatting", "curso", EstiloCurso)
     sphinxcontrib.bibtex.plugin.register_plugin(
         "sphinxcontrib.bibtex.style.referencing", "autor_ano", CitacaoAutorAno)
@@ -166,6 +173,6 @@ def setup(app):
     _compilar_traducoes(app)
     app.connect("builder-inited", _priorizar_traducoes_do_tema)
     app.connect("html-page-context", _sem_scripts_repetidos, priority=900)
-    # Depois do copybutton.js e do togglebutton.js, que têm a prioridade padrão (500).
-    app.add_js_file(None, body=INTERFACE_PT, priority=501)
+    # Depois do TocTreeCollector (prioridade 500), que numera figuras e exercícios.
+    app.connect("env-get-updated", _exercicios_por_licao, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,13 +7,14 @@ Só o que as edições (``ferramentas.edicoes``), a página dos instrutores
   de código e diretivas (``:::{nome} argumento`` ... ``:::`` ou com crases),
   com as opções (``:label: ...``) e o corpo de cada diretiva;
 - :func:`exercicios` lista os exercícios do livro, na ordem do ``_toc.yml``,
-  com o número que o site mostra (o sphinx-exercise numera em sequência pelo
-  livro todo), o enunciado, a solução, os critérios de correção e se há um
+  com o número que o site mostra ("4.2": lição 04, 2º exercício dela; a
+  extensão do site numera igual), o enunciado, a solução, os critérios de correção e se há um
   verificador automático;
 - :func:`bibliografia` lê o ``references.bib`` (autores e ano de cada entrada).
 """
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ferramentas import repositorio
 
@@ -95,7 +96,7 @@ def criterios(texto):
 @dataclass
 class Exercicio:
     rotulo: str
-    numero: int
+    numero: str         # "4.2" (lição 04, 2º exercício), ou None se sem número
     licao: str          # "01-a-operacao-de-convolucao"
     enunciado: str
     titulo: str = ""
@@ -133,19 +134,28 @@ def rotulos_com_verificador():
     return achados
 
 
+def numero_da_licao(licao):
+    """O número da lição pelo nome do arquivo: ``04-agrupamento`` → 4."""
+    m = re.match(r"(\d+)-", Path(licao).stem)
+    if not m:
+        raise SystemExit(f"{licao}: o nome de uma lição começa pelo número dela (NN-nome.ipynb).")
+    return int(m[1])
+
+
 def exercicios():
-    """Os exercícios do livro, na ordem do ``_toc.yml``, numerados como no site."""
-    lista, por_rotulo, n = [], {}, 0
+    """Os exercícios do livro, na ordem do ``_toc.yml``, numerados como no site ("4.2")."""
+    lista, por_rotulo = [], {}
     com_verificador = rotulos_com_verificador()
     for licao in repositorio.licoes():
         nb = repositorio.ler_licao(licao)
+        numero_licao, n = numero_da_licao(licao), 0
         for celula in nb.cells:
             if celula.cell_type != "markdown":
                 continue
             for d in diretivas(celula.source):
                 if d.nome == "exercise":
                     rotulo = d.opcoes.get("label", "")
-                    numero = None if "nonumber" in d.opcoes else (n := n + 1)
+                    numero = None if "nonumber" in d.opcoes else f"{numero_licao}.{(n := n + 1)}"
                     ex = Exercicio(rotulo, numero, licao.stem, d.corpo.strip(), d.arg)
                     ex.automatico = rotulo in com_verificador
                     ex.verificadores = com_verificador.get(rotulo, [])

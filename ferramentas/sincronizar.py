@@ -277,10 +277,24 @@ def tabela_tempos(formato):
     return "\n".join(tabela)
 
 
+def resumo_da_licao(nb):
+    """Uma frase sobre a lição: a da apresentação que diz "Nesta lição...", ou a primeira."""
+    frases = re.split(r"(?<=[.!?])\s+", _em_uma_linha(apresentacao(nb.cells[0].source)))
+    return next((f for f in frases if f.startswith("Nesta lição")), frases[0])
+
+
 def trecho_intro():
-    """A tabela curta de tempos da página inicial (o hardware está na página para instrutores)."""
+    """A página inicial: uma linha por lição, com link, do que trata e o tempo na CPU e na GPU
+    (o hardware de cada medida está na página para instrutores)."""
+    tempos = repositorio.ler_yaml(TEMPOS) if TEMPOS.is_file() else {}
     curto = lambda m: duracao(m["segundos"]) if m else "ainda não medido"
-    return tabela_tempos(curto)
+    tabela = ["| lição | do que trata | CPU | GPU |", "| --- | --- | --- | --- |"]
+    for arquivo in repositorio.licoes():
+        nb = nbformat.read(arquivo, as_version=4)
+        medidas = tempos.get(arquivo.stem, {})
+        link = f"[{titulo_da_licao(nb)}]({repositorio.relativo(arquivo)})"
+        tabela.append(f"| {link} | {resumo_da_licao(nb)} | {curto(medidas.get('cpu'))} | {curto(medidas.get('gpu'))} |")
+    return "\n".join(tabela)
 
 
 def sincronizar_pagina(pagina, trecho, verificar):

@@ -85,7 +85,7 @@ def chromium():
     """O Chromium do Debian, aberto uma vez para todos os testes de navegador (Playwright)."""
     from playwright.sync_api import sync_playwright
 
-    import navegador
+    from ferramentas import navegador
     with sync_playwright() as p:
         navegador_ = navegador.abrir_chromium(p)
         yield navegador_

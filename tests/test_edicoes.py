@@ -89,14 +89,16 @@ def test_publicado_acusa_links_mortos():
 
 
 def test_exercicios_numerados_como_no_site():
-    """O sphinx-exercise numera em sequência pelo livro, na ordem do _toc.yml."""
+    """Numerados por lição: "4.2" é o 2º exercício da lição 04 (como no site)."""
     todos = myst.exercicios()
-    assert [e.numero for e in todos] == list(range(1, len(todos) + 1))
+    for licao in LICOES:
+        numeros = [e.numero for e in todos if e.licao == licao.stem]
+        assert numeros == [f"{int(licao.stem[:2])}.{k}" for k in range(1, len(numeros) + 1)]
     for licao in LICOES:
         daqui = [e for e in todos if e.licao == licao.stem]
         for pasta in ("colab", "aluno"):
             texto = "\n".join(c.source for c in ler(pasta, licao).cells if c.cell_type == "markdown")
-            titulos = re.findall(r'<a id="(ex-[\w-]+)"></a>\s*#### Exercício (\d+)', texto)
+            titulos = re.findall(r'<a id="(ex-[\w-]+)"></a>\s*#### Exercício (\d+\.\d+)', texto)
             assert titulos == [(e.rotulo, str(e.numero)) for e in daqui]
 
 

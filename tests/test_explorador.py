@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from nbclient import NotebookClient
 
-import navegador
+from ferramentas import navegador
 from cursoconv import conv, figuras
 
 modulo = importlib.import_module("cursoconv.figuras.explorador")  # o módulo (figuras.explorador é a função)

@@ -1,4 +1,5 @@
 """O livro monta sem avisos e as lições seguem as convenções do curso."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,18 @@ def test_livro_monta_sem_avisos(livro):
         pagina = html / "lessons" / f"{licao.stem}.html"
         assert pagina.is_file(), pagina
         assert 'lang="pt-BR"' in pagina.read_text(encoding="utf-8")
+
+
+def test_exercicios_numerados_por_licao_no_site(livro):
+    """O site numera "Exercício 4.2" (lição 04, 2º exercício), igual a ferramentas/myst.py."""
+    from ferramentas import myst
+    todos = myst.exercicios()
+    for licao in LICOES:
+        pagina = (livro / "html" / "lessons" / f"{licao.stem}.html").read_text(encoding="utf-8")
+        no_site = re.findall(r'<p class="admonition-title"><span class="caption-number">Exercício ([\d.]+) </span>', pagina)
+        esperados = [e.numero for e in todos if e.licao == licao.stem and e.numero]
+        assert no_site == esperados, licao.name
+        assert all(n.startswith(f"{int(licao.stem[:2])}.") for n in no_site)
 
 
 def test_toda_licao_esta_no_sumario():

@@ -13,6 +13,7 @@ import re
 import shutil
 import unicodedata
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -20,7 +21,7 @@ from urllib.parse import urldefrag, urlsplit
 import nbformat
 import pytest
 
-import navegador
+from ferramentas import navegador
 from ferramentas import apostila, repositorio
 
 RAIZ = Path(__file__).resolve().parents[1]
@@ -65,7 +66,9 @@ def url_colab(pagina):
 # ------------------------------------------------------------------ visitas
 
 @pytest.fixture(scope="module")
-def site(livro):
+def site(livro, apostilas):
+    """O site como o workflow do GitHub Pages o publica (make site): com as duas apostilas."""
+    apostila.publicar(livro / "apostilas", livro / "html")
     with navegador.servir(livro / "html") as endereco:
         yield endereco
 
@@ -82,6 +85,10 @@ def visitar(chromium, endereco, caminho, captura=None):
             pagina.goto(endereco + caminho, wait_until="load", timeout=navegador.ESPERA_MS)
             falha_mathjax = navegador.esperar_mathjax(pagina)
             pagina.wait_for_load_state("networkidle", timeout=navegador.ESPERA_MS)
+            largura = tamanho["width"]
+            fatos.setdefault("cortes", []).extend(f"{largura}px: {c}" for c in navegador.cortes(pagina))
+            fatos.setdefault("acessibilidade", []).extend(
+                f"{largura}px: {v}" for v in navegador.acessibilidade(pagina))
             if tela == "computador":
                 fatos.update(navegador.inspecionar(pagina))
                 fatos["requisicoes"] = list(registro.requisicoes)
@@ -237,6 +244,14 @@ def test_links_internos_e_ancoras_existem(visita, pagina):
 
 
 @pytest.mark.parametrize("pagina", PAGINAS)
+def test_toda_pagina_leva_as_duas_apostilas(visita, pagina):
+    # No menu de download (e a página inicial também no texto); o teste dos links confere que existem.
+    links = visita(pagina)["links"]
+    for versao in apostila.VERSOES:
+        assert any(l.endswith(f"/apostilas/apostila-{versao}.pdf") for l in links), versao
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
 def test_titulos_em_ordem(visita, pagina):
     fatos = visita(pagina)
     assert problemas_de_titulos(fatos) == []
@@ -257,6 +272,18 @@ def test_cabe_na_tela_do_celular(visita, pagina):
 def test_nada_passa_da_tela_do_celular_fora_de_uma_rolagem(visita, pagina):
     # Saídas em tabela e fórmulas largas rolam dentro da coluna; nada mais passa de 390 px.
     assert visita(pagina)["transbordo"] == []
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_nada_cortado_no_celular_nem_no_computador(visita, pagina):
+    # Toda fórmula em destaque, tabela e figura cabe inteira na coluna, a 390 e a 1366 px.
+    assert visita(pagina)["cortes"] == []
+
+
+@pytest.mark.parametrize("pagina", PAGINAS)
+def test_axe_sem_violacoes_graves(visita, pagina):
+    # O axe-core, rodando dentro do Chromium, nas duas larguras: nada "serious" nem "critical".
+    assert visita(pagina)["acessibilidade"] == []
 
 
 @contextlib.contextmanager
@@ -342,6 +369,24 @@ def test_botao_de_download_baixa_o_notebook(chromium, site, licao):
         assert chegada.value.suggested_filename == Path(licao).name + ".ipynb"
         assert baixado.read_bytes() == (RAIZ / f"{licao}.ipynb").read_bytes()
         nbformat.validate(nbformat.reads(baixado.read_text(encoding="utf-8"), as_version=4))
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", ["celular", "computador"])
+def test_menu_de_download_baixa_as_apostilas_e_nao_imprime_a_pagina(chromium, site, tela):
+    with aberta(chromium, site, f"{LICOES[-1]}.html", tela) as (pagina, registro):
+        pagina.locator(".dropdown-download-buttons > button").filter(visible=True).first.click()
+        itens = pagina.locator(".dropdown-download-buttons .dropdown-menu a, .dropdown-download-buttons .dropdown-menu button")
+        itens.first.wait_for(state="visible")
+        textos = [" ".join(t.split()) for t in itens.all_inner_texts()]
+        assert not any(t == ".pdf" for t in textos), f"a impressão da página pelo navegador continua no menu: {textos}"
+        assert pagina.locator(".dropdown-download-buttons [onclick*='print']").count() == 0
+        for versao in apostila.VERSOES:
+            link = pagina.locator(".dropdown-download-buttons a", has_text=f"Apostila do {versao}")
+            assert link.count() == 1, textos
+            resposta = pagina.request.get(link.get_attribute("href") if link.get_attribute("href").startswith("http")
+                                          else urllib.parse.urljoin(pagina.url, link.get_attribute("href")))
+            assert resposta.ok and resposta.body()[:5] == b"%PDF-", versao
         assert registro.problemas() == []
 
 
@@ -498,7 +543,7 @@ def test_apostila_sem_tex_cru(apostilas, versao):
 PAGINA_RUIM = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>ruim</title>
 <script src="https://cdn.exemplo.invalid/biblioteca.js"></script></head>
-<body><nav><button title="Toggle navigation">≡</button></nav>
+<body><nav><button title="Toggle navigation">≡</button><button class="sem-nome"></button></nav>
 <article class="bd-article">
 <h1>Título</h1><h3>Pulou o h2</h3>
 <p>Texto com \\(x^2\\) cru e $$y$$ também.</p>
@@ -508,6 +553,7 @@ PAGINA_RUIM = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <img src="https://imagens.exemplo.invalid/foto.png" alt="Uma foto">
 <a href="sumiu.html">link quebrado</a> <a href="#nao-ha">âncora quebrada</a>
 <p style="width: 900px">Um parágrafo largo demais para o celular.</p>
+<div style="overflow-x: auto"><table style="width: 1500px"><tr><td>uma tabela larga, mesmo com rolagem</td></tr></table></div>
 </article></body></html>"""
 
 PAGINA_BOA = """<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
@@ -519,15 +565,22 @@ PAGINA_BOA = """<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8">
 <img src="boa.png" alt="Um quadrado cinza"> <a href="#topo">voltar ao início</a>
 </article></body></html>"""
 
+# Uma fórmula comprida numa rolagem, como a da lição 4 antes de ser quebrada em linhas.
+PAGINA_CORTADA = PAGINA_BOA.replace("<h2>Uma seção</h2>", "<h2>Uma seção</h2>" + (
+    '<div class="math notranslate nohighlight">\\[Y = '
+    + " + ".join(f"X_{{{i}}}" for i in range(1, 40)) + '\\]</div>'))
+
 
 def test_as_verificacoes_acusam_problemas(chromium, livro, tmp_path):
     (tmp_path / "ruim.html").write_text(PAGINA_RUIM, encoding="utf-8")
     (tmp_path / "boa.html").write_text(PAGINA_BOA, encoding="utf-8")
+    (tmp_path / "cortada.html").write_text(PAGINA_CORTADA, encoding="utf-8")
     shutil.copy(next((livro / "html" / "_static" / "images").glob("*.png")), tmp_path / "boa.png")
     (tmp_path / "mathjax").symlink_to(livro / "html" / "mathjax", target_is_directory=True)
     with navegador.servir(tmp_path) as endereco:
         ruim = visitar(chromium, endereco, "ruim.html")
         boa = visitar(chromium, endereco, "boa.html")
+        cortada = visitar(chromium, endereco, "cortada.html")
         links_ruim, links_boa = problemas_de_links(ruim, {}), problemas_de_links(boa, {})
     rede = " ".join(problemas_de_rede(ruim))
     assert "requisição externa: https://cdn.exemplo.invalid/biblioteca.js" in rede  # bloqueada e acusada
@@ -546,11 +599,19 @@ def test_as_verificacoes_acusam_problemas(chromium, livro, tmp_path):
     assert any("rolagem lateral no celular" in p for p in problemas_de_largura(ruim))
     idioma = problemas_de_idioma(ruim)
     assert 'lang="en", e não "pt-BR"' in idioma and "interface em inglês: 'Toggle navigation'" in idioma
+    # Cortado: a tabela e a fórmula largas, nas duas larguras (a rolagem não basta).
+    cortes = " | ".join(ruim["cortes"] + cortada["cortes"])
+    for largura in (390, 1366):
+        assert f"{largura}px: fórmula de " in cortes and f"{largura}px: table de 1500px" in cortes
+    # O axe acusa a imagem sem texto alternativo, o botão sem nome e a língua errada.
+    axe = " | ".join(ruim["acessibilidade"])
+    assert "image-alt (critical)" in axe and "button-name (critical)" in axe
     # E a página certa passa em tudo, com as fórmulas compostas pelo MathJax do livro, sem rede.
     assert boa["formulas"] == 2
     for verificacao in (problemas_de_rede, problemas_de_formulas, problemas_de_imagens,
                         problemas_de_titulos, problemas_de_largura, problemas_de_idioma):
         assert verificacao(boa) == [], verificacao.__name__
+    assert boa["cortes"] == [] and boa["acessibilidade"] == []
     assert links_boa == []
 
 
@@ -618,3 +679,23 @@ def test_interacoes_acusam_problemas(chromium, tmp_path):
         with aberta(chromium, endereco, "colab.html", "tablet") as (pagina, _):
             assert navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada") == [
                 "o notebook do link do Colab não existe no repositório: lessons/quebrada.ipynb"]
+
+
+@pytest.mark.parametrize("versao", apostila.VERSOES)
+def test_apostila_sem_pagina_orfa_e_explorador_como_figura(apostilas, versao):
+    # Nenhuma página (fora a capa) com só uma ou duas linhas de texto.
+    corpo = [re.sub(r"Página \d+ de \d+\s*$", "", p).strip() for p in apostilas[versao]["paginas"]]
+    orfas = [(n, p[:60]) for n, p in enumerate(corpo, 1) if n > 1 and len(p) < 120]
+    assert orfas == []
+    # O explorador interativo vira a figura do seu estado inicial, não um formulário morto.
+    texto = " ".join(corpo)
+    assert "O explorador no seu estado inicial" in texto
+    assert "Se você lê este aviso" not in texto
+
+
+def test_apostila_do_aluno_leva_ao_site_para_a_pagina_dos_instrutores(apostilas):
+    texto = " ".join(apostilas["aluno"]["paginas"])
+    assert "(no site)" in texto
+    links = [a.get_object() for p in apostilas["aluno"]["leitor"].pages for a in p.get("/Annots", [])]
+    externos = [a["/A"].get("/URI") for a in links if "/A" in a and "/URI" in a["/A"]]
+    assert repositorio.url_pagina("instrutores") in externos

@@ -1,0 +1,146 @@
+"""O site para todo leitor: teclado, leitor de tela e celular, em 390 px e em 1366 px.
+
+Cada teste age como uma pessoa (toca, aperta Tab, rola) numa página de verdade do
+livro, e o mesmo teste roda numa cópia "sem os ajustes" (o ``_static/curso.css`` e o
+``_static/curso.js`` vazios, e o MathJax pondo as fórmulas na ordem do Tab), que
+reproduz os problemas de antes: ali cada verificação tem de acusar o problema.
+As páginas vêm do ``_toc.yml`` (a primeira lição com solução que tenha link no título).
+"""
+import contextlib
+import re
+
+import pytest
+
+from ferramentas import navegador, repositorio
+
+CELULAR = {"width": 390, "height": 844}
+COMPUTADOR = {"width": 1366, "height": 900}
+TELAS = {"celular": CELULAR, "computador": COMPUTADOR}
+PAGINAS = repositorio.paginas_do_toc()
+LICOES = [p for p in PAGINAS if p.startswith("lessons/")]
+# Uma lição do meio do livro: tem fórmulas, código, exercícios e soluções.
+LICAO = LICOES[min(1, len(LICOES) - 1)]
+
+
+@pytest.fixture(scope="module")
+def site(livro):
+    with navegador.servir(livro / "html") as endereco:
+        yield endereco
+
+
+def _sem_ajustes(rota):
+    """A resposta sem os ajustes do curso: curso.css e curso.js vazios; fórmulas no Tab."""
+    url = rota.request.url
+    if re.search(r"/_static/curso\.(css|js)(\?|$)", url):
+        rota.fulfill(status=200, body="", content_type="text/css" if ".css" in url else "text/javascript")
+    elif url.split("?")[0].endswith(".html"):
+        resposta = rota.fetch()
+        rota.fulfill(response=resposta, body=resposta.text().replace('"inTabOrder": false', '"inTabOrder": true'))
+    else:
+        rota.fallback()
+
+
+@contextlib.contextmanager
+def aberta(chromium, endereco, caminho, tela, ajustes=True):
+    contexto = chromium.new_context(viewport=TELAS[tela], is_mobile=tela == "celular",
+                                    has_touch=tela == "celular")
+    try:
+        pagina = contexto.new_page()
+        registro = navegador.Registro(pagina)
+        if not ajustes:
+            pagina.route("**/*", _sem_ajustes)  # registrada depois: roda antes da do Registro
+        pagina.goto(endereco + caminho, wait_until="load", timeout=navegador.ESPERA_MS)
+        navegador.esperar_mathjax(pagina)
+        pagina.wait_for_load_state("networkidle", timeout=navegador.ESPERA_MS)
+        yield pagina, registro
+    finally:
+        contexto.close()
+
+
+@pytest.mark.parametrize("tela", TELAS)
+def test_teclado_foco_visivel_e_formulas_fora_do_tab(chromium, site, tela):
+    with aberta(chromium, site, f"{LICAO}.html", tela) as (pagina, registro):
+        assert navegador.problemas_de_foco(pagina) == []
+        assert navegador.problemas_de_nomes(pagina) == []
+        assert registro.problemas() == []
+
+
+def test_menu_da_pagina_fecha_depois_do_toque(chromium, site):
+    with aberta(chromium, site, f"{LICAO}.html", "celular") as (pagina, registro):
+        assert navegador.problemas_do_menu_da_pagina(pagina) == []
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", TELAS)
+def test_titulo_da_solucao_abre_a_solucao(chromium, site, tela):
+    with aberta(chromium, site, f"{LICAO}.html", tela) as (pagina, registro):
+        assert navegador.problemas_do_titulo_da_solucao(pagina, registro) == []
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("tela", TELAS)
+@pytest.mark.parametrize("caminho", [LICAO, LICOES[-1]])
+def test_voltar_ao_topo_nao_cobre_o_texto(chromium, site, tela, caminho):
+    with aberta(chromium, site, f"{caminho}.html", tela) as (pagina, registro):
+        assert navegador.problemas_do_voltar_ao_topo(pagina) == []
+        assert registro.problemas() == []
+
+
+@pytest.mark.parametrize("caminho", ["intro", LICAO])
+def test_alvos_de_toque_de_44px_no_celular(chromium, site, caminho):
+    with aberta(chromium, site, f"{caminho}.html", "celular") as (pagina, registro):
+        assert navegador.problemas_de_alvos_de_toque(pagina) == []
+        assert registro.problemas() == []
+
+
+def test_sem_os_ajustes_cada_verificacao_acusa(chromium, site):
+    """A página de antes dos ajustes: cada problema do relatório (issue 18) é acusado."""
+    with aberta(chromium, site, f"{LICAO}.html", "computador", ajustes=False) as (pagina, registro):
+        foco = navegador.problemas_de_foco(pagina)
+        assert any(p.startswith("foco invisível") for p in foco), foco
+        assert any(p.startswith("o Tab parou numa fórmula") for p in foco), foco
+        nomes = navegador.problemas_de_nomes(pagina)
+        assert any("botões de copiar sem nome" in p for p in nomes) and any("fórmulas na ordem do Tab" in p for p in nomes)
+        solucao = navegador.problemas_do_titulo_da_solucao(pagina, registro)
+        assert any("button is not defined" in p for p in solucao), solucao
+    with aberta(chromium, site, f"{LICAO}.html", "celular", ajustes=False) as (pagina, registro):
+        assert any(p.startswith("alvo de toque menor que 44 px") for p in navegador.problemas_de_alvos_de_toque(pagina))
+        assert any(p.startswith("'Voltar ao topo' cobre") for p in navegador.problemas_do_voltar_ao_topo(pagina))
+    with aberta(chromium, site, f"{LICAO}.html", "celular", ajustes=False) as (pagina, registro):
+        menu = navegador.problemas_do_menu_da_pagina(pagina)
+        assert any("continuou aberto por cima do texto" in p for p in menu), menu
+
+
+def _sem_acentos(texto):
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFD", texto) if not unicodedata.combining(c)).lower()
+
+
+def _busca(pagina, digitado, palavra):
+    """Busca ``digitado`` (sem acentos); devolve (problemas, trechos) conferindo as lições com ``palavra``."""
+    import nbformat
+    esperadas = [l for l in LICOES if palavra in "\n".join(
+        c.source for c in nbformat.read(repositorio.RAIZ / f"{l}.ipynb", as_version=4).cells
+        if c.cell_type == "markdown").lower()]
+    assert esperadas, f"nenhuma lição fala de {palavra!r}"
+    problemas = navegador.problemas_de_busca(pagina, digitado, esperadas)
+    trechos = pagina.locator("#search-results p.context").all_inner_texts()
+    sem_palavra = [t[:60] for t in trechos if _sem_acentos(digitado) not in _sem_acentos(t)]
+    return problemas + [f"trecho sem a palavra buscada: {t!r}" for t in sem_palavra], trechos
+
+
+@pytest.mark.parametrize("tela", TELAS)
+def test_busca_sem_acentos_com_trecho_em_volta(chromium, site, tela):
+    with aberta(chromium, site, "intro.html", tela) as (pagina, registro):
+        problemas, trechos = _busca(pagina, "convolucao", "convolução")
+        assert problemas == [] and trechos
+        assert registro.problemas() == []
+    with aberta(chromium, site, "intro.html", tela) as (pagina, registro):
+        problemas, _ = _busca(pagina, "convolução", "convolução")  # com acentos, também
+        assert problemas == []
+
+
+def test_busca_sem_os_ajustes_mostra_trechos_sem_a_palavra(chromium, site):
+    with aberta(chromium, site, "intro.html", "computador", ajustes=False) as (pagina, _):
+        problemas, _ = _busca(pagina, "convolucao", "convolução")
+        assert any(p.startswith("trecho sem a palavra buscada") for p in problemas), problemas
