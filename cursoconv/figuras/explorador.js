@@ -34,8 +34,8 @@
 
   function q(seletor) { return raiz.querySelector(seletor); }
   var MENOS = "\u2212";
-  var MODOS = {correlacao: "correlação cruzada (soma dos produtos)", max: "agrupamento máximo",
-               media: "agrupamento médio"};
+  var MODOS = {correlacao: "correlação cruzada (soma dos produtos)", max: "agrupamento pelo máximo",
+               media: "agrupamento pela média"};
 
   // Sorteio com semente (mulberry32): a mesma página sorteia os mesmos números.
   var semente = (CFG.semente >>> 0) + 0x6D2B79F5;
@@ -89,7 +89,7 @@
         piso(k[0], 2) + " na altura e " + piso(k[1], 2) + " na largura): diminua o preenchimento " +
         "ou aumente a janela.";
     } else if (st.modo === "media" && (d[0] > 1 || d[1] > 1)) {
-      erro = "O agrupamento médio do PyTorch (F.avg_pool2d) não tem dilatação: use dilatação 1.";
+      erro = "O agrupamento pela média do PyTorch (F.avg_pool2d) não tem dilatação: use dilatação 1.";
     } else if (formula[0] < 1 || formula[1] < 1) {
       erro = "A janela (de " + (d[0] * (k[0] - 1) + 1) + "×" + (d[1] * (k[1] - 1) + 1) +
         " posições, com a dilatação) não cabe na entrada preenchida (" + (n[0] + 2 * p[0]) + "×" +

@@ -13,8 +13,8 @@ confere, no Chromium, contra ``conv.corr2d``, ``conv.tamanho_saida``,
 - ``"correlacao"``: correlação cruzada (``conv.corr2d``) da entrada preenchida
   com zeros (``F.pad``), com passo (``conv.corr2d_passo``) e dilatação
   (``nn.Conv2d(dilation=d)``);
-- ``"max"``: agrupamento máximo (``F.max_pool2d``), preenchimento com −∞;
-- ``"media"``: agrupamento médio (``F.avg_pool2d``), com os zeros do
+- ``"max"``: agrupamento pelo máximo (``F.max_pool2d``), preenchimento com −∞;
+- ``"media"``: agrupamento pela média (``F.avg_pool2d``), com os zeros do
   preenchimento contando na divisão (``count_include_pad=True``, o padrão).
 """
 import hashlib
@@ -24,9 +24,9 @@ import random
 from pathlib import Path
 
 MODOS = {"correlacao": "Correlação cruzada (soma dos produtos)",
-         "max": "Agrupamento máximo",
-         "media": "Agrupamento médio"}
-_CURTO = {"correlacao": "correlação cruzada", "max": "agrupamento máximo", "media": "agrupamento médio"}
+         "max": "Agrupamento pelo máximo",
+         "media": "Agrupamento pela média"}
+_CURTO = {"correlacao": "correlação cruzada", "max": "agrupamento pelo máximo", "media": "agrupamento pela média"}
 CONTROLES = {"n": "Entrada", "k": "Núcleo", "p": "Preenchimento", "s": "Passo", "d": "Dilatação"}
 # Limites de cada controle (mínimo, máximo), para as grades caberem numa tela de celular.
 LIMITES = {"n": (1, 10), "k": (1, 5), "p": (0, 3), "s": (1, 4), "d": (1, 3)}
