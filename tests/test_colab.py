@@ -32,7 +32,10 @@ NUCLEO = "cursoconv-como-no-colab"
 
 
 def primeira_celula_de_codigo(nb):
-    return next(c for c in nb.cells if c.cell_type == "code")
+    """A célula de preparação: a primeira de código que não é de resposta (na edição do aluno,
+    a célula de identificação, com o nome e a matrícula, vem antes dela)."""
+    return next(c for c in nb.cells
+                if c.cell_type == "code" and "resposta" not in c.metadata.get("cursoconv", {}))
 
 
 def test_ha_licoes():
