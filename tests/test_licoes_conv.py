@@ -89,14 +89,20 @@ LICOES_COM_EXERCICIOS = ["00-preparando-o-ambiente.ipynb", *sorted(n for n in LI
 LICOES_COM_VERIFICADOR = ["00-preparando-o-ambiente.ipynb", *sorted(LICOES)]
 EXERCICIO = re.compile(r"^:::\{exercise\}\n:label: (ex-l\d-[\w-]+)$", re.MULTILINE)
 SOLUCAO = re.compile(r"^:::\{solution\} (ex-l\d-[\w-]+)\n(.*?)^:::$", re.MULTILINE | re.DOTALL)
+# Solução com células de código: {solution-start} ... {solution-end}, com as células de código no meio.
+SOLUCAO_EM_CELULAS = re.compile(r"^```\{solution-start\} (ex-l\d-[\w-]+)\n(?::.*\n)*```\n(.*?)^```\{solution-end\}\n```$",
+                                re.MULTILINE | re.DOTALL)
 CODIGO = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 def exercicios(nb):
-    """Rótulo -> (texto da solução, nome do verificador chamado numa célula de código, ou None)."""
-    textos = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    """Rótulo -> (texto da solução, nome do verificador chamado numa célula de código, ou None).
+
+    As células de código entram no texto como blocos ```python, para que as soluções
+    escritas entre {solution-start} e {solution-end} tragam o seu código."""
+    textos = "\n".join(c.source if c.cell_type == "markdown" else f"```python\n{c.source}\n```" for c in nb.cells)
     rotulos = EXERCICIO.findall(textos)
-    solucoes = dict(SOLUCAO.findall(textos))
+    solucoes = dict(SOLUCAO.findall(textos)) | dict(SOLUCAO_EM_CELULAS.findall(textos))
     verificadores = {}
     for celula in nb.cells:
         if celula.cell_type == "code":
@@ -150,7 +156,7 @@ def test_solucoes_do_texto_passam_no_verificador(nome, capsys):
     for rotulo, (solucao, verificador) in exercicios(nb).items():
         if not verificador:
             continue
-        ambiente = {"torch": torch, "F": F, "nn": nn, "conv": conv, "utils": utils,
+        ambiente = {"torch": torch, "F": F, "nn": nn, "conv": conv, "exigir": conv.exigir, "utils": utils,
                     "licao0": licao0, "licao1": licao1, "licao2": licao2, "licao3": licao3}
         exec(definicoes_da_licao, ambiente)
         if rotulo == "ex-l0-medias":  # a solução usa o lote X, y da lição
