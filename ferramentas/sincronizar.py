@@ -146,6 +146,9 @@ def objetivos(texto):
     return itens
 
 
+DOC_RELATIVO = re.compile(r"(\{doc\}`[^`<]*<)([^/>][^>]*>`)")
+
+
 def apresentacao(texto):
     """O texto entre o título (e o selo) e a linha dos objetivos: a apresentação da lição."""
     linhas = []
@@ -154,7 +157,8 @@ def apresentacao(texto):
             break
         if not linha.startswith(MARCA_SELO):
             linhas.append(linha)
-    return "\n".join(linhas).strip()
+    # Os links {doc} de uma lição são relativos a lessons/; fora dela (página inicial, instrutores), absolutos.
+    return DOC_RELATIVO.sub(r"\1/lessons/\2", "\n".join(linhas).strip())
 
 
 def duracao(segundos):
