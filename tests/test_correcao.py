@@ -51,11 +51,17 @@ def lado_da_pilha(n):
     for k, p, s in ((5, 2, 1), (3, 0, 2), (3, 1, 2), (2, 0, 2)):
         n = conv.tamanho_saida(n, k, p, s)
     return n''',
-    "ex-l4-global": "def media_global(X):\n    return X.mean(dim=(2, 3))",
+    "ex-l4-global": "def parametros_da_densa(c, n, agrupamento_global):\n"
+                    "    return (c if agrupamento_global else c * n * n) * 1000 + 1000",
 }
-GLOBAL_ERRADA = "def media_global(X):\n    return X.sum(dim=(2, 3))"
+# A resposta errada do exercício que as entregas hostis e os atalhos disputam (ex-l4-media-real):
+# divide pelo tamanho da janela inteira, contando a moldura de zeros.
+MEDIA_ERRADA = CERTA["ex-l4-media-real"].replace(
+    "Y[i, j] = Xp[r:r + k_h, c:c + k_w].sum() / reais[r:r + k_h, c:c + k_w].sum()",
+    "Y[i, j] = Xp[r:r + k_h, c:c + k_w].sum() / (k_h * k_w)")
+assert MEDIA_ERRADA != CERTA["ex-l4-media-real"]
 
-# Código posto antes da resposta certa de media_global (o resto do notebook é honesto).
+# Código posto antes da resposta certa de media_sem_preenchimento (o resto do notebook é honesto).
 HOSTIS = {
     "reescreve-modulo": f'''\
 import cursoconv, pathlib
@@ -88,10 +94,10 @@ for outro in glob.glob({str(Path("PASTA"))!r} + "/**/*.ipynb", recursive=True):
     except OSError:
         pass
 try:
-    gabarito = open({str(LICAO)!r}, encoding="utf-8").read()
-    if "return X.mean(dim=(2, 3))" in gabarito:  # a solução está lá: usa
-        def media_global(X):
-            return X.mean(dim=(2, 3))
+    gabarito = json.load(open({str(LICAO)!r}, encoding="utf-8"))
+    solucao = next("".join(c["source"]) for c in gabarito["cells"]
+                   if "def media_sem_preenchimento" in "".join(c["source"]))
+    exec(solucao)  # a solução está lá: usa
     COLOU = True
 except Exception as e:
     print("sem o gabarito:", e)
@@ -145,12 +151,17 @@ s.settimeout(2)
 print("connect_ex:", s.connect_ex(("127.0.0.1", PORTA)))
 ''',
 }
+# O agrupamento pela média do PyTorch sem contar a moldura (count_include_pad=False) resolve o
+# ex-l4-media-real numa linha: por três nomes diferentes, nenhum pode dar "correto".
 ATALHOS = {
     "atalho-import": "from torch.nn.functional import avg_pool2d\n"
-                     "def media_global(X):\n    return avg_pool2d(X, X.shape[-2:])[:, :, 0, 0]",
-    "atalho-aten": "def media_global(X):\n"
-                   "    return torch.ops.aten.avg_pool2d.default(X, list(X.shape[-2:]))[:, :, 0, 0]",
-    "atalho-cnn": "def media_global(X):\n    return torch._C._nn.adaptive_avg_pool2d(X, 1)[:, :, 0, 0]",
+                     "def media_sem_preenchimento(X, tamanho, preenchimento, passo):\n"
+                     "    return avg_pool2d(X[None, None], tamanho, passo, preenchimento, count_include_pad=False)[0, 0]",
+    "atalho-aten": "def media_sem_preenchimento(X, tamanho, preenchimento, passo):\n"
+                   "    return torch.ops.aten.avg_pool2d.default(X[None, None], list(tamanho), list(passo),\n"
+                   "                                             list(preenchimento), False, False)[0, 0]",
+    "atalho-cnn": "def media_sem_preenchimento(X, tamanho, preenchimento, passo):\n"
+                  "    return torch._C._nn.avg_pool2d(X[None, None], tamanho, passo, preenchimento, False, False)[0, 0]",
 }
 
 
@@ -177,15 +188,15 @@ def entrega(curso, nome, respostas, hostil="", porta=0, pasta=""):
     nb = nbformat.from_dict(curso)
     resposta(nb, "identificacao", f'NOME = "Aluno {nome}"\nMATRICULA = "{len(nome)}"')
     for rotulo, fonte in respostas.items():
-        if rotulo == "ex-l4-global" and hostil:
+        if rotulo == "ex-l4-media-real" and hostil:
             fonte = hostil.replace("PORTA", str(porta)).replace("'PASTA'", repr(pasta)) + "\n" + fonte
             if "COLOU" in hostil:
                 fonte = hostil.replace("'PASTA'", repr(pasta)) + "\nif not COLOU:\n" + \
-                        "\n".join("    " + l for l in GLOBAL_ERRADA.split("\n"))
+                        "\n".join("    " + l for l in MEDIA_ERRADA.split("\n"))
         resposta(nb, rotulo, fonte)
     # Quem devolve também mexe na verificação: de nada adianta.
     for c in nb.cells:
-        if "verificar_media_global" in c.source:
+        if "verificar_media_sem_preenchimento" in c.source:
             c.source = "print('verificação apagada')"
     return nb
 
@@ -265,9 +276,9 @@ def turma(tmp_path_factory):
                      "m-honesto": entrega(curso, "m-honesto", CERTA),
                      "z-honesto": entrega(curso, "z-honesto", CERTA),
                      "em-branco": nbformat.from_dict(curso),
-                     "errado": entrega(curso, "errado", {**CERTA, "ex-l4-global": GLOBAL_ERRADA})}
+                     "errado": entrega(curso, "errado", {**CERTA, "ex-l4-media-real": MEDIA_ERRADA})}
         for atalho, fonte in ATALHOS.items():
-            notebooks[atalho] = entrega(curso, atalho, {**CERTA, "ex-l4-global": fonte})
+            notebooks[atalho] = entrega(curso, atalho, {**CERTA, "ex-l4-media-real": fonte})
         for hostil, codigo in HOSTIS.items():
             notebooks[hostil] = entrega(curso, hostil, CERTA, hostil=codigo, porta=porta, pasta=str(pasta))
         for nome_nb, nb in notebooks.items():
@@ -309,10 +320,10 @@ def test_honestos_corretos_e_os_outros_nao(turma):
     assert linhas["a-honesto.ipynb"]["nome"] == "Aluno a-honesto"
     assert linhas["a-honesto.ipynb"]["pontos (automáticos, de 3)"] == "3"
     assert [linhas["em-branco.ipynb"][c] for c in automaticas] == ["sem resposta"] * 3
-    assert linhas["errado.ipynb"]["Ex. 4.3 global"] == "errado"
-    assert linhas["proc.ipynb"]["Ex. 4.3 global"] == "errado", "leu o gabarito em lessons/"
-    assert linhas["laco.ipynb"]["Ex. 4.3 global"] == "tempo esgotado"
-    assert linhas["mata-pais.ipynb"]["Ex. 4.3 global"] != "correto"
+    assert linhas["errado.ipynb"]["Ex. 4.1 media-real"] == "errado"
+    assert linhas["proc.ipynb"]["Ex. 4.1 media-real"] == "errado", "leu o gabarito em lessons/"
+    assert linhas["laco.ipynb"]["Ex. 4.1 media-real"] == "tempo esgotado"
+    assert linhas["mata-pais.ipynb"]["Ex. 4.1 media-real"] != "correto"
     print(f"correção de {len(linhas)} entregas com -j 2: {turma['duracao']:.0f} s")
 
 
@@ -324,7 +335,7 @@ DETECTOR = (RAIZ / "cursoconv" / "exercicios" / "base.py").is_file()
 def test_atalhos_nunca_corretos(turma):
     linhas = {l["arquivo"]: l for l in ler_planilha(turma["pastas"]["a"] / "notas.csv")}
     for atalho in ATALHOS:
-        assert linhas[f"{atalho}.ipynb"]["Ex. 4.3 global"] != "correto", atalho
+        assert linhas[f"{atalho}.ipynb"]["Ex. 4.1 media-real"] != "correto", atalho
 
 
 def test_nada_fora_da_caixa_mudou(turma):
@@ -380,17 +391,22 @@ except OSError as e:
     print("disco cheio")
 s = socket.socket(); s.settimeout(2)
 print("rede", s.connect_ex(("1.1.1.1", 80)), s.connect_ex(("127.0.0.1", 22)) if False else "")
-print("licoes", os.path.exists(%r), os.path.exists(%r))
+raiz = %r
+print("licoes", os.path.exists(%r), sorted(os.listdir(raiz)) if os.path.isdir(raiz) else [])
 import cursoconv
 print("modulo", cursoconv.__file__)
-''' % (str(RAIZ / "lessons"), str(RAIZ)), limites=limites)
+''' % (str(RAIZ), str(RAIZ / "lessons")), limites=limites)
     saida = r.stdout
     assert r.returncode == 0, r.stderr[-2000:]
     processos = int(re.search(r"processos (\d+)", saida)[1])
     assert processos < 40, saida
     assert "disco cheio" in saida
     assert "rede 0" not in saida
-    assert "licoes False False" in saida
+    # Da raiz do repositório, a caixa só vê o ambiente virtual, quando ele mora dentro dela (.venv), e
+    # só porque é montado no mesmo caminho: nem lessons/, nem edicoes/, nem o código.
+    dentro = Path(sys.prefix).resolve()
+    visiveis = [dentro.relative_to(RAIZ).parts[0]] if dentro.is_relative_to(RAIZ) else []
+    assert f"licoes False {visiveis}" in saida, saida
     assert "modulo /opt/curso/cursoconv/__init__.py" in saida
 
 
@@ -413,7 +429,7 @@ def test_restaurar_celulas_do_curso():
     resposta(nb, "ex-l4-pilha", "def lado_da_pilha(n):\n    return 28")
     verificacao = next(c for c in nb.cells if "verificar_lado_da_pilha" in c.source)
     verificacao.source = "print('correto!')"  # editada
-    nb.cells.remove(next(c for c in nb.cells if "verificar_media_global" in c.source))  # apagada
+    nb.cells.remove(next(c for c in nb.cells if "verificar_media_sem_preenchimento" in c.source))  # apagada
     nb.cells.insert(5, nbformat.v4.new_code_cell("def ajuda():\n    return 1"))  # acrescentada
     for c in nb.cells:  # o Colab guarda o id em metadata.id
         c.metadata["id"] = c.pop("id")
@@ -421,7 +437,7 @@ def test_restaurar_celulas_do_curso():
     fontes = [c.source for c in restaurado.cells]
     assert "def lado_da_pilha(n):\n    return 28" in fontes
     assert any("verificar_lado_da_pilha" in f for f in fontes) and "print('correto!')" not in fontes
-    assert any("verificar_media_global" in f for f in fontes)
+    assert any("verificar_media_sem_preenchimento" in f for f in fontes)
     assert [c.source for c in extras] == ["def ajuda():\n    return 1"]
     assert fontes.index("def ajuda():\n    return 1") == 5
     resposta(nb, "ex-l4-pilha", "from cursoconv.exercicios import base\nbase.RESULTADOS.clear()")

@@ -73,7 +73,10 @@ def referencia(modo, X, K, p, s, d):
     n = X.shape
     k = K.shape if modo == "correlacao" else K
     efetivo = [d[e] * (k[e] - 1) + 1 for e in range(2)]
-    tamanho = tuple(conv.tamanho_saida(n[e], efetivo[e], p[e], s[e]) for e in range(2))
+    try:
+        tamanho = tuple(conv.tamanho_saida(n[e], efetivo[e], p[e], s[e]) for e in range(2))
+    except ValueError:  # conv.tamanho_saida recusa o núcleo que não cabe; o explorador diz "não cabe"
+        return tuple((n[e] + 2 * p[e] - efetivo[e]) // s[e] + 1 for e in range(2)), None
     if modo == "correlacao":
         if min(tamanho) < 1:
             return tamanho, None

@@ -50,8 +50,10 @@ def sem_codigo(markdown):
 
 
 def sem_tensores(saida):
-    """A saída impressa sem os tensores e arrays (escritos como código: ponto decimal) nem versões."""
+    """A saída impressa sem os tensores e arrays (escritos como código: ponto decimal), sem as formas
+    (tuplas do Python, como ``(48000,)``) e sem versões."""
     texto = re.sub(r"(tensor|array)\((?:[^()]|\([^()]*\))*\)", " ", saida, flags=re.S)
+    texto = re.sub(r"\(\d+(?:, \d+)*,?\)", " ", texto)  # formas: (48000,), (16, 10, 10)
     texto = re.sub(r"\[[^\[\]]*\]", " ", re.sub(r"\[[^\[\]]*\]", " ", texto))  # listas e arrays do Python
     return re.sub(r"\b\d+\.\d+\.\d+(\+\w+)?", " ", texto)  # versões: 2.11.0+cu130
 
