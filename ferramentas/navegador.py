@@ -70,10 +70,17 @@ class Registro:
         pagina.add_init_script(path=str(MEDIDAS_JS))
         pagina.route("**/*", self._rotear)
         pagina.on("request", lambda r: self.requisicoes.append(r.url))
-        pagina.on("requestfailed", lambda r: self.falhas.append(f"{r.url} ({r.failure})"))
+        pagina.on("requestfailed", self._falhou)
         pagina.on("response", lambda r: r.status >= 400 and self.falhas.append(f"{r.url} (HTTP {r.status})"))
         pagina.on("console", lambda m: m.type == "error" and self.erros.append(f"console: {m.text}"))
         pagina.on("pageerror", lambda e: self.erros.append(f"JavaScript: {e}"))
+
+    def _falhou(self, requisicao):
+        # net::ERR_ABORTED é o próprio navegador cancelando o que a página ainda
+        # carregava (o favicon, por exemplo) porque a pessoa já foi para outra página;
+        # um arquivo que falta chega como resposta HTTP 404 e é anotado em "response".
+        if requisicao.failure != "net::ERR_ABORTED":
+            self.falhas.append(f"{requisicao.url} ({requisicao.failure})")
 
     def _rotear(self, rota):
         if e_local(rota.request.url):
