@@ -1,4 +1,4 @@
-"""Mantém iguais, em todas as lições, a célula de preparação e o selo do Colab.
+"""Mantém iguais, em todas as lições, a célula de preparação, o selo do Colab e a linha do tempo.
 
 Ambos derivam do endereço, da etiqueta e do ramo do repositório em ``_config.yml``
 (veja ``ferramentas/repositorio.py``). Rode depois de mudar esse endereço (num
@@ -9,8 +9,9 @@ fork, por exemplo), de publicar uma etiqueta nova ou de criar uma lição:
 
 Cada lição em ``lessons/`` começa por uma célula de texto com o título (``# ...``);
 o selo vai logo abaixo do título e abre a edição Colab da lição
-(``edicoes/colab/``, gerada por ``python -m ferramentas.edicoes``); a célula de
-preparação é a primeira de código.
+(``edicoes/colab/``, gerada por ``python -m ferramentas.edicoes``); abaixo dele, o
+tempo medido para rodar a lição inteira na CPU e na GPU (de ``ferramentas/tempos.yml``);
+a célula de preparação é a primeira de código.
 
 Também refaz, em ``instrutores.md``, o trecho entre as marcas ``MARCA_INICIO`` e
 ``MARCA_FIM``: o que cada lição cobre (a lista de objetivos da sua primeira
@@ -30,6 +31,9 @@ from ferramentas.repositorio import RAIZ, titulo_da_licao
 # O selo é uma linha de HTML: o Markdown recusa links "data:" de imagens SVG, e o
 # HTML funciona igual no site, no Jupyter e no Colab. A linha começa pela marca.
 MARCA_SELO = '<p class="selo-colab">'
+# Logo abaixo do selo, o tempo medido para rodar a lição inteira (de tempos.yml), também em HTML:
+# uma linha de Markdown colada ao selo viraria parte do bloco HTML e sairia crua.
+MARCA_TEMPO = '<p class="tempo-de-execucao">'
 INTRO = repositorio.INTRO
 INSTRUTORES = repositorio.INSTRUTORES
 TEMPOS = repositorio.TEMPOS
@@ -99,6 +103,21 @@ def linha_selo(url):
     return f'{MARCA_SELO}<a href="{url}"><img src="{selo_svg()}" alt="Abrir no Colab"></a></p>'
 
 
+def linha_tempo(medidas):
+    """A linha com o tempo medido para rodar a lição inteira na CPU e na GPU (``medidas``: a entrada
+    da lição em ``tempos.yml``)."""
+    partes = []
+    for tipo, nome in (("cpu", "numa CPU"), ("gpu", "numa GPU")):
+        medida = medidas.get(tipo)
+        if medida:
+            # "NVIDIA H200 (CPU ..., 16 núcleos)": na linha da GPU, só a placa.
+            maquina = medida["maquina"].split(" (CPU ")[0]
+            partes.append(f"{duracao(medida['segundos'])} {nome} ({maquina})")
+    texto = "; ".join(partes) if partes else "ainda não medido"
+    return (f"{MARCA_TEMPO}<strong>Tempo para rodar a lição inteira</strong>, com os dados completos: "
+            f"{texto}.</p>")
+
+
 def caminho_edicao(arquivo, edicao="colab"):
     """O caminho, relativo à raiz, da edição ``colab`` ou ``aluno`` da lição ``arquivo``."""
     pasta = repositorio.EDICAO_COLAB if edicao == "colab" else repositorio.EDICAO_ALUNO
@@ -111,8 +130,10 @@ def sincronizar(nb, arquivo):
     titulo = nb.cells[0]
     if titulo.cell_type != "markdown" or not titulo.source.lstrip().startswith("# "):
         raise SystemExit(f"{arquivo.name}: a primeira célula deve ser de texto e começar pelo título '# ...'.")
-    linhas = [l for l in titulo.source.split("\n") if MARCA_SELO not in l]
+    linhas = [l for l in titulo.source.split("\n") if MARCA_SELO not in l and MARCA_TEMPO not in l]
     linhas.insert(1, linha_selo(repositorio.url_colab(caminho_edicao(arquivo))))
+    tempos = repositorio.ler_yaml(TEMPOS) if TEMPOS.is_file() else {}
+    linhas.insert(2, linha_tempo(tempos.get(arquivo.stem, {})))
     novo = "\n".join(linhas)
     if novo != titulo.source:
         titulo.source, mudou = novo, True
@@ -155,7 +176,7 @@ def apresentacao(texto):
     for linha in texto.split("\n")[1:]:
         if "Objetivos" in linha:
             break
-        if not linha.startswith(MARCA_SELO):
+        if not linha.startswith((MARCA_SELO, MARCA_TEMPO)):
             linhas.append(linha)
     # Os links {doc} de uma lição são relativos a lessons/; fora dela (página inicial, instrutores), absolutos.
     return DOC_RELATIVO.sub(r"\1/lessons/\2", "\n".join(linhas).strip())
@@ -192,7 +213,8 @@ MINUTOS_EXERCICIO = {"automatico": 12, "leitura": 8}
 
 def tempo_de_aula(nb, exercicios, tempos):
     """Minutos estimados de aula: ler, rodar na GPU (ou na CPU) e fazer os exercícios."""
-    palavras = sum(len(re.findall(r"\w+", c.source)) for c in nb.cells)
+    linhas = (l for c in nb.cells for l in c.source.split("\n") if not l.startswith((MARCA_SELO, MARCA_TEMPO)))
+    palavras = sum(len(re.findall(r"\w+", l)) for l in linhas)  # sem o selo e a linha do tempo
     leitura = palavras / PALAVRAS_POR_MINUTO
     fazer = sum(MINUTOS_EXERCICIO["automatico" if e.automatico else "leitura"] for e in exercicios)
     medida = tempos.get("gpu") or tempos.get("cpu")

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from ferramentas import repositorio
+from ferramentas import repositorio, sincronizar
 
 L5 = repositorio.LICOES / "05-lenet5-fashion-mnist.ipynb"
 L6 = repositorio.LICOES / "06-avaliar-e-comparar.ipynb"
@@ -151,3 +151,32 @@ def test_tempo_demais_ou_sem_gpu_seria_pego():
     assert problemas_de_tempo({"x": {"cpu": cpu16, "gpu": {"segundos": 9}}}, ["x"])
     ok = {"segundos": 100.0, "maquina": "AMD EPYC, 2 núcleos"}
     assert not problemas_de_tempo({"x": {"cpu": ok, "gpu": {"segundos": 9}}}, ["x"])
+
+
+def problemas_do_tempo_no_topo(primeira_celula, medidas):
+    """O tempo para rodar a lição, logo abaixo do título e do selo: CPU e GPU, como em tempos.yml."""
+    linhas = primeira_celula.split("\n")
+    if len(linhas) < 3 or not linhas[2].startswith(sincronizar.MARCA_TEMPO):
+        return ["a 3ª linha da primeira célula (abaixo do título e do selo) não é a do tempo para rodar"]
+    return [f"falta '{sincronizar.duracao(medidas[tipo]['segundos'])} {nome}' na linha do tempo"
+            for tipo, nome in (("cpu", "numa CPU"), ("gpu", "numa GPU"))
+            if tipo not in medidas
+            or f"{sincronizar.duracao(medidas[tipo]['segundos'])} {nome}" not in linhas[2]]
+
+
+@pytest.mark.parametrize("licao", repositorio.licoes(), ids=lambda c: c.stem)
+def test_cada_licao_diz_no_topo_quanto_tempo_leva(licao):
+    nb = nbformat.read(licao, as_version=4)
+    medidas = repositorio.ler_yaml(repositorio.TEMPOS)[licao.stem]
+    assert problemas_do_tempo_no_topo(nb.cells[0].source, medidas) == []
+
+
+def test_tempo_no_topo_faltando_ou_velho_seria_pego():
+    medidas = {"cpu": {"segundos": 301.8, "maquina": "Xeon, 2 núcleos"},
+               "gpu": {"segundos": 38.0, "maquina": "NVIDIA H200"}}
+    sem = "# Lição\n<p class=\"selo-colab\">...</p>\n\nTexto."
+    assert problemas_do_tempo_no_topo(sem, medidas)
+    velho = "# Lição\n<p>selo</p>\n" + sincronizar.linha_tempo({**medidas, "cpu": {**medidas["cpu"], "segundos": 250}})
+    assert problemas_do_tempo_no_topo(velho, medidas) == ["falta '5 min 02 s numa CPU' na linha do tempo"]
+    certo = "# Lição\n<p>selo</p>\n" + sincronizar.linha_tempo(medidas)
+    assert problemas_do_tempo_no_topo(certo, medidas) == []
