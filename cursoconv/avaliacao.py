@@ -47,7 +47,7 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
                             f"percorra a cada época, como uma lista de lotes, list({nome}), ou o carregador de "
                             "utils.load_data_fashion_mnist(128).")
         if isinstance(carregador, CarregadorDeTensores):
-            ruins = (~torch.isfinite(carregador.dataset.tensors[0].flatten(1))).any(dim=1).nonzero().flatten()
+            ruins = carregador.imagens_ruins()
             if len(ruins):
                 raise ValueError(f"{nome} tem {inteiro(len(ruins))} imagem(ns) com pixels NaN ou infinitos (a "
                                  f"primeira é a de índice {int(ruins[0])}): com elas a perda vira NaN, qualquer "

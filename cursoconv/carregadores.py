@@ -93,6 +93,23 @@ class CarregadorDeTensores:
         self.batch_size, self.embaralhar = batch_size, embaralhar
         #: "treino", "teste" ou "validação": o que ``train_validate`` diz que está avaliando.
         self.papel = papel
+        self._conferido = None  # a versão das imagens já conferida por imagens_ruins()
+
+    def imagens_ruins(self):
+        """Os índices das imagens com algum pixel NaN ou infinito (vazio se não há nenhuma).
+
+        A soma de todos os pixels só é finita se nenhum for NaN ou infinito: uma conta só, sem um
+        tensor de 60 000 × 1 024 respostas. O resultado "nenhuma" fica guardado até as imagens
+        mudarem (o PyTorch conta, em ``_version``, cada mudança no lugar, como
+        ``X[0] = float("nan")``), e ``train_validate`` chamado época a época não paga a conta de novo."""
+        X = self.dataset.tensors[0]
+        versao = (id(X), X.data_ptr(), X._version)
+        if versao == self._conferido or not X.is_floating_point():
+            return torch.empty(0, dtype=torch.long)
+        if bool(torch.isfinite(X.sum())):  # uma soma infinita sem pixel ruim (números enormes) cai na conta de baixo
+            self._conferido = versao
+            return torch.empty(0, dtype=torch.long)
+        return (~torch.isfinite(X.flatten(1))).any(dim=1).nonzero().flatten()
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)

@@ -110,7 +110,7 @@ class PedidoDeParada:
 
 def conferir_divergencia(passo, net, ponto_bom, rodada):
     """Se a perda deixou de ser finita (ou algum peso), restaura o ponto bom e levanta TreinoDivergiu."""
-    iteracao = passo.primeira_ruim.item()
+    iteracao = passo.iteracao_ruim()
     if iteracao < 0:
         pesos = [p.detach() for p in net.parameters()]
         if not pesos or bool(torch.stack([torch.isfinite(p).all() for p in pesos]).all()):
@@ -122,7 +122,7 @@ def conferir_divergencia(passo, net, ponto_bom, rodada):
     causa, fazer = (("porque o lote dessa iteração tinha pixels NaN ou infinitos: o problema está nos dados, e não "
                      "na taxa de aprendizado", "confira os dados (torch.isfinite(X).all() em cada lote de train_iter) "
                      "e troque ou corrija as imagens com NaN ou infinito antes de treinar de novo.")
-                    if passo.entrada_ruim.item() else ("o treino divergiu", "use uma taxa de aprendizado (lr) "
+                    if passo.lote_ruim() else ("o treino divergiu", "use uma taxa de aprendizado (lr) "
                                                        "menor, por exemplo 10 vezes menor, e rode de novo."))
     raise TreinoDivergiu(
         f"A perda virou NaN ou infinita na época {epoca}, iteração {inteiro(iteracao)}: {causa}. "

@@ -3,6 +3,7 @@
 As conferências ficam em ``avaliacao.py``; a proteção do trabalho (perda NaN, Stop), em ``protecao.py``.
 """
 
+import math
 import os
 import time
 
@@ -16,7 +17,7 @@ from .grafo_cuda import GrafoCUDA
 from .protecao import (AvaliacaoInvalida, PedidoDeParada, PontoBom, Rodada, TreinoDivergiu, avisar_parada,
                        conferir_avaliacao, conferir_divergencia)
 
-__all__ = ["AvaliacaoInvalida", "TreinoDivergiu", "evaluate_accuracy", "train_validate", "Iteracao",
+__all__ = ["AvaliacaoInvalida", "TreinoDivergiu", "evaluate_accuracy", "train_validate", "Iteracao", "IteracaoNaCPU",
            "VERIFICAR_A_CADA"]
 
 #: Na GPU, de quantas em quantas iterações o laço confere se a perda virou NaN ou
@@ -26,23 +27,27 @@ VERIFICAR_A_CADA = 50
 
 class Iteracao:
     """Uma iteração de treino e as somas da época, em tensores do dispositivo zerados no lugar (o grafo
-    CUDA guarda seus endereços). ``primeira_ruim``: a iteração em que a perda deixou de ser finita, ou -1;
-    ``entrada_ruim`` (com ``conferir_entrada``): se o lote dela tinha pixels NaN ou infinitos."""
+    CUDA guarda seus endereços, e a CPU não espera a GPU a cada iteração para ler um número)."""
 
     def __init__(self, net, otimizador, loss, dispositivo, classes=None, conferir_entrada=True):
         self.net, self.otimizador, self.loss, self.classes = net, otimizador, loss, classes
-        novo = lambda valor, tipo: torch.full((), valor, dtype=tipo, device=dispositivo)  # noqa: E731
+        self.dispositivo, self.conferir_entrada, self.conferido = dispositivo, conferir_entrada, False
+        self.criar_somas()
+        self.zerar()
+
+    def criar_somas(self):
+        novo = lambda valor, tipo: torch.full((), valor, dtype=tipo, device=self.dispositivo)  # noqa: E731
         self.soma_l, self.acertos = novo(0, torch.float32), novo(0, torch.long)
         self.contador, self.primeira_ruim = novo(0, torch.long), novo(-1, torch.long)
-        self.entrada_ruim, self.conferir_entrada = novo(False, torch.bool), conferir_entrada
-        self.conferido = False
+        self.entrada_ruim = novo(False, torch.bool)
 
     def zerar(self):
         for t in (self.soma_l, self.acertos, self.contador, self.entrada_ruim):
             t.zero_()
         self.primeira_ruim.fill_(-1)
 
-    def __call__(self, X, y):
+    def treinar(self, X, y):
+        """Os cinco passos do laço da lição 5; devolve a perda (sem gradiente) e a previsão."""
         y_hat = prever(self.net, X)                       # 1. previsão
         if not self.conferido:
             conferir_saidas(self.net, y_hat, y, self.loss, self.classes)
@@ -51,7 +56,10 @@ class Iteracao:
         self.otimizador.zero_grad(set_to_none=True)       # 3. zera os gradientes
         (l.mean() if self.loss.reduction == "none" else l).backward()  # 4. retropropagação
         self.otimizador.step()                            # 5. atualização dos pesos
-        l = l.detach()
+        return l.detach(), y_hat
+
+    def __call__(self, X, y):
+        l, y_hat = self.treinar(X, y)
         self.soma_l += soma_da_perda(l, self.loss, y.shape[0])
         self.acertos += (y_hat.argmax(dim=1) == y).sum()
         self.contador += 1
@@ -59,6 +67,48 @@ class Iteracao:
         self.primeira_ruim.copy_(torch.where(ruim, self.contador, self.primeira_ruim))
         if self.conferir_entrada:
             self.entrada_ruim |= ruim & ~torch.isfinite(X).all()
+
+    def totais(self):
+        """(soma das perdas, acertos) da época até aqui."""
+        return self.soma_l.item(), self.acertos.item()
+
+    def iteracao_ruim(self):
+        """A iteração em que a perda deixou de ser finita, ou -1."""
+        return self.primeira_ruim.item()
+
+    def lote_ruim(self):
+        """Se o lote da iteração ruim tinha pixels NaN ou infinitos (com ``conferir_entrada``)."""
+        return bool(self.entrada_ruim.item())
+
+
+class IteracaoNaCPU(Iteracao):
+    """Na CPU, as somas são números do Python, como no laço da lição: ler um número do tensor não
+    espera ninguém, e cada conta a menos em tensores de um só número poupa tempo a cada iteração."""
+
+    def criar_somas(self):
+        pass
+
+    def zerar(self):
+        self.soma, self.certos, self.contador, self.ruim, self.entrada = 0.0, 0, 0, -1, False
+
+    def __call__(self, X, y):
+        l, y_hat = self.treinar(X, y)
+        soma = soma_da_perda(l, self.loss, y.shape[0]).item()
+        self.soma += soma
+        self.certos += (y_hat.argmax(dim=1) == y).sum().item()
+        self.contador += 1
+        if self.ruim < 0 and not math.isfinite(soma):  # uma soma finita só sai de perdas finitas
+            self.ruim = self.contador
+            self.entrada = self.conferir_entrada and not bool(torch.isfinite(X).all())
+
+    def totais(self):
+        return self.soma, self.certos
+
+    def iteracao_ruim(self):
+        return self.ruim
+
+    def lote_ruim(self):
+        return self.entrada
 
 
 def _lotes(iteracao, train_iter, dispositivo):
@@ -105,7 +155,8 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     classes = None
     if do_curso and not train_iter.dataset.tensors[1].is_floating_point():
         classes = int(train_iter.dataset.tensors[1].max()) + 1
-    passo = Iteracao(net, trainer, loss, dispositivo, classes, conferir_entrada=not do_curso)
+    tipo = IteracaoNaCPU if dispositivo.type == "cpu" else Iteracao
+    passo = tipo(net, trainer, loss, dispositivo, classes, conferir_entrada=not do_curso)
     no_grafo = grafo_cuda and dispositivo.type == "cuda" and do_curso
     grafo = GrafoCUDA(passo, train_iter, dispositivo) if no_grafo else None
     validacao = getattr(test_iter, "papel", None) == "validação"  # de dividir_validacao
@@ -127,7 +178,8 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
                 if rodada.parar and rodada.iteracao != _tamanho(train_iter):  # Stop no meio da época
                     break
                 rodada.fase = "avaliação"
-                perda, acuracia = passo.soma_l.item() / n, passo.acertos.item() / n
+                soma, acertos = passo.totais()
+                perda, acuracia = soma / n, acertos / n
                 acc_avaliada, perda_avaliada = evaluate_accuracy(test_iter, net, loss)
                 conferir_avaliacao(perda_avaliada, perda, rodada)          # extra: NaN só na avaliação
                 ponto_bom.guardar()
@@ -158,7 +210,7 @@ def _epoca(passo, lotes, rodada, dispositivo, barra, train_iter):
         for tamanho in progresso:
             n += tamanho
             rodada.iteracao += 1
-            if rodada.parar or (rodada.iteracao % a_cada == 0 and passo.primeira_ruim.item() >= 0):
+            if rodada.parar or (rodada.iteracao % a_cada == 0 and passo.iteracao_ruim() >= 0):
                 break
     return n
 

@@ -153,3 +153,35 @@ def test_iteracao_escrita_como_palavra_no_modulo():
         assert not achadas, (arquivo, achadas)
     ajuda = inspect.getdoc(utils.train_validate)
     assert "iteração de treino é gravada" in ajuda and not sobra.search(ajuda)
+
+
+def test_pixel_nan_posto_depois_de_um_treino_limpo_ainda_e_pego():
+    """A conferência das imagens fica guardada entre chamadas (uma época por chamada não paga a conta
+    de novo), mas um pixel mudado no lugar depois disso é visto na chamada seguinte."""
+    net, trainer, loss = _pecas()
+    dados = _dados()
+    _treinar(net, trainer, loss, train_iter=dados, epocas=1)
+    assert len(dados.imagens_ruins()) == 0 and dados._conferido is not None  # guardada
+    dados.dataset.tensors[0][7, 0, 0, 0] = float("inf")
+    with pytest.raises(ValueError, match=r"train_iter tem 1 imagem\(ns\) com pixels NaN.*índice 7"):
+        _treinar(net, trainer, loss, train_iter=dados)
+    novo = utils.CarregadorDeTensores(torch.full((4, 1, 2, 2), 3e38), torch.arange(4), 2, False)
+    assert len(novo.imagens_ruins()) == 0  # a soma estoura, mas nenhum pixel é infinito
+
+
+@pytest.mark.parametrize("veneno", [None, 2, 5])
+def test_iteracao_na_cpu_soma_igual_a_dos_tensores(veneno):
+    """A iteração da CPU (somas em números do Python) e a dos tensores (GPU) dão os mesmos totais e a
+    mesma iteração ruim, com e sem um lote envenenado (pixel infinito)."""
+    from cursoconv import treino
+    resultados = []
+    for tipo in (treino.Iteracao, treino.IteracaoNaCPU):
+        net, trainer, loss = _pecas()
+        passo = tipo(net, trainer, loss, torch.device("cpu"), 10)
+        for i, (X, y) in enumerate(_dados(32, 4), 1):
+            passo(X.clone().index_fill_(0, torch.tensor([0]), float("inf")) if i == veneno else X, y)
+        resultados.append((*passo.totais(), passo.iteracao_ruim(), passo.lote_ruim()))
+    (soma_t, certos_t, ruim_t, lote_t), (soma_c, certos_c, ruim_c, lote_c) = resultados
+    assert (certos_t, ruim_t, lote_t) == (certos_c, ruim_c, lote_c)
+    assert ruim_c == (veneno or -1) and lote_c == bool(veneno)
+    assert soma_t == pytest.approx(soma_c, rel=1e-6, nan_ok=True)
