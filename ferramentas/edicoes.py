@@ -3,7 +3,7 @@
     python -m ferramentas.edicoes              # refaz edicoes/colab/ e edicoes/aluno/
     python -m ferramentas.edicoes --verificar  # só confere se estão em dia (usado nos testes)
 
-``make edicoes`` faz o mesmo num ambiente pequeno (só nbformat e pyyaml). As
+``make edicoes`` faz o mesmo num ambiente pequeno (sem PyTorch nem jupyter-book). As
 lições em ``lessons/`` continuam a única fonte: nunca edite as edições à mão.
 
 **Edição Colab** (``edicoes/colab/NN-nome.ipynb``): a lição como o estudante a
