@@ -20,13 +20,15 @@ from pathlib import Path
 import pybtex.database
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
 from pybtex.richtext import Text
 
 from ferramentas import repositorio
 
-#: O leitor de Markdown do MyST (CommonMark com as cercas de dois-pontos ``:::``), só para achar as
-#: cercas: o que fica entre elas e o texto comum são lidos como estão, linha a linha.
-LEITOR = MarkdownIt("commonmark").use(colon_fence_plugin)
+#: O leitor de Markdown do MyST (CommonMark com as cercas de dois-pontos ``:::`` e os alvos
+#: ``(rotulo)=``), para achar as cercas e os alvos: o que fica entre as cercas e o texto comum são
+#: lidos como estão, linha a linha.
+LEITOR = MarkdownIt("commonmark").use(colon_fence_plugin).use(myst_block_plugin)
 DIRETIVA = re.compile(r"^\{(?P<nome>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
 OPCAO = re.compile(r"^[ \t]*:(?P<chave>[\w-]+):[ \t]*(?P<valor>.*)$")
 CRITERIOS = "**Critérios de correção:**"
@@ -79,6 +81,14 @@ def blocos(texto):
     if inicio < len(linhas):
         saida.append("\n".join(linhas[inicio:]))
     return saida
+
+
+def titulos_com_alvo(texto):
+    """``(rotulo, titulo)`` de cada título com um alvo ``(rotulo)=`` logo acima."""
+    fichas = LEITOR.parse(texto)
+    for alvo, abre, titulo in zip(fichas, fichas[1:], fichas[2:]):
+        if alvo.type == "myst_target" and abre.type == "heading_open":
+            yield alvo.content, titulo.content
 
 
 def criterios(texto):
