@@ -27,7 +27,7 @@ import nbformat
 
 from ferramentas import myst, repositorio
 from ferramentas.conversao import Contexto, converter_blocos
-from ferramentas.sincronizar import MARCA_SELO, linha_selo
+from ferramentas.cabecalho import MARCA_SELO, linha_selo
 
 ETIQUETA_SOLUCAO = "solucao"
 LUGAR_DA_RESPOSTA = "# Escreva aqui a sua solução do exercício."
