@@ -54,7 +54,8 @@ alunos: edicoes
 
 PACOTES_EDICOES := nbformat pyyaml markdown-it-py mdit-py-plugins pybtex
 
-$(VENV_EDICOES)/.instalado: constraints.txt
+# Depende do Makefile: um ambiente de antes (só nbformat e pyyaml) é completado com a lista nova.
+$(VENV_EDICOES)/.instalado: Makefile constraints.txt
 	$(PYTHON) -m venv $(VENV_EDICOES)
 	$(VENV_EDICOES)/bin/python -m pip install --quiet -c constraints.txt $(PACOTES_EDICOES)
 	touch $@
