@@ -19,7 +19,6 @@ Cada edição tem o seu selo "Abrir no Colab", que abre ela mesma; o botão do
 Colab do site abre a edição Colab (``ferramentas/site_colab.py``).
 """
 import argparse
-import copy
 import re
 import sys
 
@@ -67,10 +66,6 @@ def lugar_da_resposta(solucao):
                                  if not isinstance(n, ast.expr_context)):
                     linhas.append(f"{', '.join(nomes)} = {', '.join(['None'] * len(nomes))}  # troque None")
     return "\n".join(linhas)
-
-
-def _selo(caminho):
-    return linha_selo(repositorio.url_colab(caminho))
 
 
 def _verifica(celula, ex):
@@ -134,8 +129,7 @@ class _Respostas:
 
 def edicao(licao, ctx, aluno):
     """A edição Colab (``aluno=False``) ou do aluno (``aluno=True``) da lição ``licao``."""
-    original = repositorio.ler_licao(licao)
-    nb = copy.deepcopy(original)
+    nb = repositorio.ler_licao(licao)  # lida do disco: mudá-la não muda a lição
     pasta = "lessons"
     destino = (repositorio.EDICAO_ALUNO if aluno else repositorio.EDICAO_COLAB) / licao.name
     celulas, portao = [], False
@@ -192,7 +186,8 @@ def edicao(licao, ctx, aluno):
     titulo, _, resto = celulas[0].source.partition("\n")
     # O aviso é um parágrafo à parte: colado ao selo (um bloco HTML), os asteriscos ficariam literais.
     aviso = f"\n\n{AVISO}" if aluno else ""
-    celulas[0].source = f"{titulo}\n{_selo(repositorio.relativo(destino))}{aviso}\n{resto}".rstrip("\n")
+    selo = linha_selo(repositorio.url_colab(repositorio.relativo(destino)))
+    celulas[0].source = f"{titulo}\n{selo}{aviso}\n{resto}".rstrip("\n")
     if aluno:
         identificacao = nbformat.v4.new_code_cell(IDENTIFICACAO.rstrip("\n"), id="identificacao")
         _marcar_resposta(identificacao, "identificacao")

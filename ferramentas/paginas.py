@@ -9,8 +9,6 @@ uma linha por lição. ``python -m ferramentas.sincronizar`` os refaz.
 """
 import re
 
-import nbformat
-
 from ferramentas import myst, repositorio
 from ferramentas.cabecalho import MARCA_SELO, MARCA_TEMPO, caminho_edicao, duracao
 from ferramentas.repositorio import titulo_da_licao
@@ -108,7 +106,7 @@ def trecho_instrutores():
     partes = []
     anterior = None
     for arquivo in repositorio.licoes():
-        nb = nbformat.read(arquivo, as_version=4)
+        nb = repositorio.ler_licao(arquivo)
         caminho = repositorio.relativo(arquivo)
         titulo = titulo_da_licao(nb)
         exercicios = [e for e in todos if e.licao == arquivo.stem]
@@ -155,7 +153,7 @@ def tabela_tempos(formato):
     tempos = repositorio.tempos()
     tabela = ["| lição | CPU | GPU |", "| --- | --- | --- |"]
     for arquivo in repositorio.licoes():
-        nb = nbformat.read(arquivo, as_version=4)
+        nb = repositorio.ler_licao(arquivo)
         titulo = titulo_da_licao(nb)
         medidas = tempos.get(arquivo.stem, {})
         tabela.append(f"| {titulo} | {formato(medidas.get('cpu'))} | {formato(medidas.get('gpu'))} |")
@@ -175,7 +173,7 @@ def trecho_intro():
     curto = lambda m: duracao(m["segundos"]) if m else "ainda não medido"
     tabela = ["| lição | do que trata | CPU | GPU |", "| --- | --- | --- | --- |"]
     for arquivo in repositorio.licoes():
-        nb = nbformat.read(arquivo, as_version=4)
+        nb = repositorio.ler_licao(arquivo)
         medidas = tempos.get(arquivo.stem, {})
         link = f"[{titulo_da_licao(nb)}]({repositorio.relativo(arquivo)})"
         tabela.append(f"| {link} | {resumo_da_licao(nb)} | {curto(medidas.get('cpu'))} | {curto(medidas.get('gpu'))} |")
