@@ -7,7 +7,8 @@
 # E mais estes, para as aulas:
 #   make edicoes  refaz, a partir de lessons/, as edições Colab e do aluno (edicoes/),
 #                 a célula de preparação, os selos e o trecho gerado de instrutores.md
-#                 (num ambiente pequeno, .venv-edicoes: só nbformat e pyyaml)
+#                 (num ambiente pequeno, .venv-edicoes: nbformat, pyyaml e os leitores do
+#                 MyST e do BibTeX, markdown-it-py, mdit-py-plugins e pybtex)
 #   make corrigir ENTREGAS=pasta   corrige os notebooks devolvidos pelos alunos, cada um numa
 #                 caixa do bubblewrap (num ambiente próprio, .venv-correcao; opções: J=N para
 #                 N notebooks ao mesmo tempo, SEM_ISOLAMENTO=1 para rodar sem a caixa)
@@ -51,9 +52,12 @@ edicoes: $(VENV_EDICOES)/.instalado
 
 alunos: edicoes
 
-$(VENV_EDICOES)/.instalado:
+PACOTES_EDICOES := nbformat pyyaml markdown-it-py mdit-py-plugins pybtex
+
+# Depende do Makefile: um ambiente de antes (só nbformat e pyyaml) é completado com a lista nova.
+$(VENV_EDICOES)/.instalado: Makefile constraints.txt
 	$(PYTHON) -m venv $(VENV_EDICOES)
-	$(VENV_EDICOES)/bin/python -m pip install --quiet nbformat pyyaml
+	$(VENV_EDICOES)/bin/python -m pip install --quiet -c constraints.txt $(PACOTES_EDICOES)
 	touch $@
 
 corrigir: $(VENV_CORRECAO)/.instalado bubblewrap

@@ -33,7 +33,8 @@ O que a impressão do navegador não faz, este módulo faz:
 
 O navegador (servir o site, abrir o Chromium sem rede, registrar o que a página
 pediu, medir) vem de ``ferramentas/navegador.py``, o mesmo dos testes do site. O
-estilo do papel fica em ``apostila.css`` e o preparo da página em ``apostila.js``.
+estilo do papel fica em ``apostila.css``; o preparo da página, em ``apostila.js`` (e a troca dos
+exploradores e as páginas do sumário em ``apostila_explorador.js`` e ``apostila_sumario.js``).
 """
 import base64
 import io
@@ -48,15 +49,14 @@ VERSOES = {"aluno": False, "instrutor": True}  # versão -> com soluções?
 QUADROS_POR_ANIMACAO = 4
 COLUNA_DO_PAPEL = {"width": 680, "height": 960}  # 180 mm de largura útil
 ESTILO = Path(__file__).with_name("apostila.css")
-PREPARO = Path(__file__).with_name("apostila.js")
 
 RODAPE = ('<div style="font-size:8pt; width:100%; text-align:center; color:#555;">'
           'Página <span class="pageNumber"></span> de <span class="totalPages"></span></div>')
 
 
-def _sem_comentarios_iniciais(js):
-    """O código de ``apostila.js`` sem o cabeçalho de comentários (o Playwright quer a função)."""
-    return re.sub(r"\A(\s*//[^\n]*\n)+", "", js)
+def _js(nome):
+    """A função de ``ferramentas/nome`` (um .js), sem o cabeçalho de comentários (o Playwright quer a função)."""
+    return re.sub(r"\A(\s*//[^\n]*\n)+", "", Path(__file__).with_name(nome).read_text(encoding="utf-8"))
 
 
 def pagina_inicial(pasta):
@@ -115,7 +115,6 @@ def acrescentar_marcadores(pdf, titulos, onde):
         escritor.write(arquivo)
 
 
-
 EXPLORADOR = "[data-cc-explorador]"
 
 
@@ -130,19 +129,7 @@ def explorador_como_figura(pagina):
         explorador = exploradores.first
         explorador.scroll_into_view_if_needed()
         retrato = base64.b64encode(explorador.screenshot(type="png", animations="disabled")).decode()
-        explorador.evaluate(r"""(e, dados) => {
-          const figura = document.createElement("figure");
-          figura.className = "apostila-explorador";
-          const img = document.createElement("img");
-          img.src = "data:image/png;base64," + dados;
-          const titulo = (e.querySelector(".cc-titulo") || e).textContent.replace(/\s+/g, " ").trim();
-          img.alt = `${titulo} (retrato do estado inicial)`;
-          const legenda = document.createElement("figcaption");
-          legenda.textContent = "O explorador no seu estado inicial. No site (ou no notebook), "
-            + "você muda os tamanhos e vê a janela andar sobre a entrada.";
-          figura.append(img, legenda);
-          e.replaceWith(figura);
-        }""", retrato)
+        explorador.evaluate(_js("apostila_explorador.js"), retrato)
 
 
 def _imprimir(contexto, endereco, pasta, saida, solucoes, titulo_livro):
@@ -165,7 +152,7 @@ def _imprimir(contexto, endereco, pasta, saida, solucoes, titulo_livro):
     explorador_como_figura(pagina)
     pagina.add_style_tag(path=str(ESTILO))
     versao = "Apostila do instrutor (com as soluções)" if solucoes else "Apostila do aluno"
-    titulos = pagina.evaluate(_sem_comentarios_iniciais(PREPARO.read_text(encoding="utf-8")), {
+    titulos = pagina.evaluate(_js("apostila.js"), {
         "solucoes": solucoes, "titulo": titulo_livro, "versao": versao, "quadros": quadros, "total": total,
         "instrutores": repositorio.url_pagina("instrutores")})
     pagina.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
@@ -184,10 +171,7 @@ def _imprimir(contexto, endereco, pasta, saida, solucoes, titulo_livro):
     if faltam:
         raise RuntimeError(f"títulos sem destino no PDF (o Chromium não gravou o link): {faltam[:5]}")
     paginas = {t["id"]: onde[t["id"]][0] + 1 for t in titulos}
-    pagina.evaluate("""(paginas) => {
-      for (const li of document.querySelectorAll("#apostila-sumario li[data-alvo]"))
-        li.querySelector(":scope > a .pagina").textContent = paginas[li.dataset.alvo];
-    }""", paginas)
+    pagina.evaluate(_js("apostila_sumario.js"), paginas)
     pagina.pdf(path=str(saida), **opcoes)
     acrescentar_marcadores(saida, titulos, destinos(saida))
     if registro.problemas():
@@ -217,7 +201,7 @@ def gerar_apostila(pasta_singlehtml, saida, chromium=None, solucoes=True):
             finally:
                 chromium.close()
     saida.parent.mkdir(parents=True, exist_ok=True)
-    titulo_livro = _titulo_do_livro()
+    titulo_livro = repositorio.config()["title"]
     with navegador.servir(pasta) as endereco:
         # A largura da coluna do papel (A4 menos as margens do apostila.css, a 96 pontos
         # por polegada): as medidas de "nada cortado" valem para o que sai impresso.
@@ -233,10 +217,6 @@ def gerar_apostilas(pasta_singlehtml, destino, chromium=None):
     """As duas apostilas em ``destino``: ``apostila-aluno.pdf`` e ``apostila-instrutor.pdf``."""
     return {versao: gerar_apostila(pasta_singlehtml, Path(destino) / f"apostila-{versao}.pdf", chromium, com)
             for versao, com in VERSOES.items()}
-
-
-def _titulo_do_livro():
-    return repositorio.config()["title"]
 
 
 def publicar(pasta_das_apostilas, site):
@@ -257,13 +237,12 @@ def publicar(pasta_das_apostilas, site):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    from ferramentas.repositorio import RAIZ
     if args[:1] == ["--publicar"]:
         # python -m ferramentas.apostila --publicar _build _build/html
         for caminho in publicar(args[1], args[2]):
             print(f"Apostila publicada no site: {caminho}")
         sys.exit(0)
-    pasta = Path(args[0]) if args else RAIZ / "_build" / "singlehtml"
-    destino = Path(args[1]) if len(args) > 1 else RAIZ / "_build"
+    pasta = Path(args[0]) if args else repositorio.RAIZ / "_build" / "singlehtml"
+    destino = Path(args[1]) if len(args) > 1 else repositorio.RAIZ / "_build"
     for versao, caminho in gerar_apostilas(pasta, destino).items():
         print(f"Apostila do {versao} gravada em {caminho}")

@@ -69,13 +69,9 @@ def maquina():
     return "cpu", cpu
 
 
-def ler_tempos():
-    return dict(repositorio.ler_yaml(TEMPOS)) if TEMPOS.is_file() else {}
-
-
 def anotar(licao, duracao, tipo, descricao):
     import torch
-    tempos = ler_tempos()
+    tempos = repositorio.tempos()
     tempos.setdefault(Path(licao).stem, {})[tipo] = {
         "segundos": round(duracao, 1), "maquina": descricao,
         "pytorch": torch.__version__.split("+")[0], "data": datetime.date.today().isoformat()}

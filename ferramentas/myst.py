@@ -5,20 +5,30 @@ Só o que as edições (``ferramentas.edicoes``), a página dos instrutores
 
 - :func:`blocos` separa um texto em Markdown em pedaços de texto comum, blocos
   de código e diretivas (``:::{nome} argumento`` ... ``:::`` ou com crases),
-  com as opções (``:label: ...``) e o corpo de cada diretiva;
+  com as opções (``:label: ...``) e o corpo de cada diretiva; as cercas, quem
+  acha é o markdown-it-py (com a extensão ``colon_fence`` do mdit-py-plugins);
 - :func:`exercicios` lista os exercícios do livro, na ordem do ``_toc.yml``,
   com o número que o site mostra ("4.2": lição 04, 2º exercício dela; a
   extensão do site numera igual), o enunciado, a solução, os critérios de correção e se há um
   verificador automático;
-- :func:`bibliografia` lê o ``references.bib`` (autores e ano de cada entrada).
+- :func:`bibliografia` lê o ``references.bib`` com o pybtex (autores e ano de cada entrada).
 """
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pybtex.database
+from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from pybtex.richtext import Text
+
 from ferramentas import repositorio
 
-ABERTURA = re.compile(r"^(?P<recuo>[ \t]*)(?P<cerca>:{3,}|`{3,}|~{3,})(?P<resto>.*)$")
+#: O leitor de Markdown do MyST (CommonMark com as cercas de dois-pontos ``:::`` e os alvos
+#: ``(rotulo)=``), para achar as cercas e os alvos: o que fica entre as cercas e o texto comum são
+#: lidos como estão, linha a linha.
+LEITOR = MarkdownIt("commonmark").use(colon_fence_plugin).use(myst_block_plugin)
 DIRETIVA = re.compile(r"^\{(?P<nome>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
 OPCAO = re.compile(r"^[ \t]*:(?P<chave>[\w-]+):[ \t]*(?P<valor>.*)$")
 CRITERIOS = "**Critérios de correção:**"
@@ -34,54 +44,51 @@ class Diretiva:
     cerca: str
 
 
-def _fecha(linha, cerca):
-    c = linha.strip()
-    return bool(c) and set(c) == {cerca[0]} and len(c) >= len(cerca)
+def _opcoes(corpo):
+    """Tira do começo de ``corpo`` (lista de linhas) as opções ``:chave: valor`` ou o bloco ``---``."""
+    opcoes = {}
+    while corpo and OPCAO.match(corpo[0]):
+        o = OPCAO.match(corpo.pop(0))
+        opcoes[o["chave"]] = o["valor"].strip()
+    if corpo and corpo[0].strip() == "---":  # opções em YAML entre "---"
+        fim = next((k for k in range(1, len(corpo)) if corpo[k].strip() == "---"), None)
+        if fim:
+            for o in corpo[1:fim]:
+                if ":" in o:
+                    chave, valor = o.split(":", 1)
+                    opcoes[chave.strip()] = valor.strip()
+            del corpo[:fim + 1]
+    return opcoes
 
 
 def blocos(texto):
     """Divide ``texto`` em ``str`` (texto comum), ``("codigo", linhas)`` e :class:`Diretiva`."""
     linhas = texto.split("\n")
-    saida, comum, i = [], [], 0
-    while i < len(linhas):
-        m = ABERTURA.match(linhas[i])
-        if not m:
-            comum.append(linhas[i])
-            i += 1
-            continue
-        cerca, resto = m["cerca"], m["resto"].strip()
-        if cerca[0] == "`" and "`" in resto:  # não é cerca (crases no meio da linha)
-            comum.append(linhas[i])
-            i += 1
-            continue
-        j = i + 1
-        while j < len(linhas) and not _fecha(linhas[j], cerca):
-            j += 1
-        corpo = linhas[i + 1:j]
-        if comum:
-            saida.append("\n".join(comum))
-            comum = []
-        d = DIRETIVA.match(resto)
+    saida, inicio = [], 0
+    for cerca in (t for t in LEITOR.parse(texto) if t.type in ("fence", "colon_fence")):
+        i, j = cerca.map
+        if inicio < i:
+            saida.append("\n".join(linhas[inicio:i]))
+        fechada = j - i > 1 and linhas[j - 1].strip().startswith(cerca.markup)
+        corpo = linhas[i + 1:j - 1 if fechada else j]
+        d = DIRETIVA.match(cerca.info.strip())
         if d:
-            opcoes = {}
-            while corpo and OPCAO.match(corpo[0]):
-                o = OPCAO.match(corpo.pop(0))
-                opcoes[o["chave"]] = o["valor"].strip()
-            if corpo and corpo[0].strip() == "---":  # opções em YAML entre "---"
-                fim = next((k for k in range(1, len(corpo)) if corpo[k].strip() == "---"), None)
-                if fim:
-                    for o in corpo[1:fim]:
-                        if ":" in o:
-                            chave, valor = o.split(":", 1)
-                            opcoes[chave.strip()] = valor.strip()
-                    corpo = corpo[fim + 1:]
-            saida.append(Diretiva(d["nome"], d["arg"].strip(), opcoes, "\n".join(corpo), cerca))
+            opcoes = _opcoes(corpo)
+            saida.append(Diretiva(d["nome"], d["arg"].strip(), opcoes, "\n".join(corpo), cerca.markup))
         else:
-            saida.append(("codigo", linhas[i:j + 1]))
-        i = j + 1
-    if comum:
-        saida.append("\n".join(comum))
+            saida.append(("codigo", linhas[i:j]))
+        inicio = j
+    if inicio < len(linhas):
+        saida.append("\n".join(linhas[inicio:]))
     return saida
+
+
+def titulos_com_alvo(texto):
+    """``(rotulo, titulo)`` de cada título com um alvo ``(rotulo)=`` logo acima."""
+    fichas = LEITOR.parse(texto)
+    for alvo, abre, titulo in zip(fichas, fichas[1:], fichas[2:]):
+        if alvo.type == "myst_target" and abre.type == "heading_open":
+            yield alvo.content, titulo.content
 
 
 def criterios(texto):
@@ -170,29 +177,13 @@ def exercicios():
     return lista
 
 
-_ACENTOS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", '"': "\u0308", "c": "\u0327"}
-
-
-def _latex_para_texto(texto):
-    import unicodedata
-    texto = re.sub(r"\{?\\([`'^~\"c])\{?(\w)\}?\}?",
-                   lambda m: unicodedata.normalize("NFC", m[2] + _ACENTOS[m[1]]), texto)
-    return texto.replace("{", "").replace("}", "").strip()
-
-
 def bibliografia():
-    """Chave → ``(sobrenomes dos autores, ano)``, lidos do ``references.bib``."""
-    texto = repositorio.BIBTEX.read_text(encoding="utf-8")
+    """Chave → ``(sobrenomes dos autores, ano)``, lidos do ``references.bib`` pelo pybtex."""
     entradas = {}
-    for m in re.finditer(r"@\w+\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", texto, re.S):
-        chave, corpo = m[1], m[2]
-        autor = re.search(r"\bauthor\s*=\s*\{(.*?)\}\s*,?\s*\n", corpo, re.S)
-        ano = re.search(r"\byear\s*=\s*\{?(\d{4})", corpo)
-        sobrenomes = []
-        for pessoa in re.split(r"\s+and\s+", autor[1] if autor else ""):
-            pessoa = _latex_para_texto(pessoa)
-            sobrenomes.append(pessoa.split(",")[0].strip() if "," in pessoa else pessoa.split()[-1])
-        entradas[chave] = ([s for s in sobrenomes if s], ano[1] if ano else "s.d.")
+    for chave, entrada in pybtex.database.parse_file(repositorio.BIBTEX).entries.items():
+        sobrenomes = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+                      for p in entrada.persons.get("author", [])]
+        entradas[chave] = ([s for s in sobrenomes if s], entrada.fields.get("year", "s.d."))
     return entradas
 
 

@@ -39,6 +39,11 @@ def ler_yaml(caminho):
     return _ler_yaml(str(caminho), caminho.stat().st_mtime_ns)
 
 
+def tempos():
+    """Os tempos medidos de cada lição (``tempos.yml``: lição → cpu/gpu), ou ``{}`` se ainda não há."""
+    return dict(ler_yaml(TEMPOS)) if TEMPOS.is_file() else {}
+
+
 def config():
     """O ``_config.yml`` inteiro, como dicionário."""
     return ler_yaml(CONFIG)

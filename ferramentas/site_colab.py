@@ -20,7 +20,7 @@ import re
 
 from ferramentas import repositorio
 
-COLAB = "https://colab.research.google.com/github/"
+COLAB = f"{repositorio.COLAB}/github/"
 PASTA_APOSTILAS = "apostilas"  # dentro do site montado
 APOSTILAS = (("aluno", "Apostila do aluno (PDF)"), ("instrutor", "Apostila do instrutor (PDF, com soluções)"))
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from markdown_it import MarkdownIt
 
-from ferramentas import edicoes, myst, repositorio, sincronizar, site_colab
+from ferramentas import cabecalho, edicoes, myst, repositorio, sincronizar, site_colab
 
 LICOES = repositorio.licoes()
 EDICOES = [(pasta, licao) for licao in LICOES for pasta in ("colab", "aluno")]
@@ -291,7 +291,7 @@ def test_aviso_do_aluno_em_italico_no_jupyter(geradas):
     for nb in geradas.values():
         html = md.render(nb.cells[0].source)
         assert "<p><em>Versão para o aluno:" in html and "*Versão" not in html
-    grudado = f"# T\n{edicoes.linha_selo('https://x')}\n{edicoes.AVISO}"
+    grudado = f"# T\n{cabecalho.linha_selo('https://x')}\n{edicoes.AVISO}"
     assert "*Versão" in md.render(grudado), "o teste não distingue o defeito"
 
 

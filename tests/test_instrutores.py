@@ -39,13 +39,13 @@ def test_cada_licao_tem_secao_e_linha_de_tempo(licao):
 
 
 def test_tabela_de_exercicios_com_criterios_das_solucoes():
-    from ferramentas import myst, sincronizar
+    from ferramentas import myst, paginas
     solucao = "A resposta é 600.\n\n**Critérios de correção:** 600 lotes;\naceite a conta | sem o resultado.\n\nFim."
     assert myst.criterios(solucao) == "600 lotes;\naceite a conta | sem o resultado."
     leitura = myst.Exercicio("ex-l0-lotes", 1, "00-preparando-o-ambiente", "?", solucao=solucao,
                              criterios=myst.criterios(solucao))
     auto = myst.Exercicio("ex-l1-horizontal", 3, "01-a-operacao-de-convolucao", "?", automatico=True)
-    tabela = sincronizar.tabela_exercicios([leitura, auto]).split("\n")
+    tabela = paginas.tabela_exercicios([leitura, auto]).split("\n")
     assert tabela[2].endswith("| por leitura | 600 lotes; aceite a conta \\| sem o resultado. |")
     assert "| automática | verificador `ex-l1-horizontal`" in tabela[3]
 

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from ferramentas import repositorio, sincronizar
+from ferramentas import cabecalho, repositorio
 
 L5 = repositorio.LICOES / "05-lenet5-fashion-mnist.ipynb"
 L6 = repositorio.LICOES / "06-avaliar-e-comparar.ipynb"
@@ -156,12 +156,12 @@ def test_tempo_demais_ou_sem_gpu_seria_pego():
 def problemas_do_tempo_no_topo(primeira_celula, medidas):
     """O tempo para rodar a lição, logo abaixo do título e do selo: CPU e GPU, como em tempos.yml."""
     linhas = primeira_celula.split("\n")
-    if len(linhas) < 3 or not linhas[2].startswith(sincronizar.MARCA_TEMPO):
+    if len(linhas) < 3 or not linhas[2].startswith(cabecalho.MARCA_TEMPO):
         return ["a 3ª linha da primeira célula (abaixo do título e do selo) não é a do tempo para rodar"]
-    return [f"falta '{sincronizar.duracao(medidas[tipo]['segundos'])} {nome}' na linha do tempo"
+    return [f"falta '{cabecalho.duracao(medidas[tipo]['segundos'])} {nome}' na linha do tempo"
             for tipo, nome in (("cpu", "numa CPU"), ("gpu", "numa GPU"))
             if tipo not in medidas
-            or f"{sincronizar.duracao(medidas[tipo]['segundos'])} {nome}" not in linhas[2]]
+            or f"{cabecalho.duracao(medidas[tipo]['segundos'])} {nome}" not in linhas[2]]
 
 
 @pytest.mark.parametrize("licao", repositorio.licoes(), ids=lambda c: c.stem)
@@ -176,7 +176,7 @@ def test_tempo_no_topo_faltando_ou_velho_seria_pego():
                "gpu": {"segundos": 38.0, "maquina": "NVIDIA H200"}}
     sem = "# Lição\n<p class=\"selo-colab\">...</p>\n\nTexto."
     assert problemas_do_tempo_no_topo(sem, medidas)
-    velho = "# Lição\n<p>selo</p>\n" + sincronizar.linha_tempo({**medidas, "cpu": {**medidas["cpu"], "segundos": 250}})
+    velho = "# Lição\n<p>selo</p>\n" + cabecalho.linha_tempo({**medidas, "cpu": {**medidas["cpu"], "segundos": 250}})
     assert problemas_do_tempo_no_topo(velho, medidas) == ["falta '5 min 02 s numa CPU' na linha do tempo"]
-    certo = "# Lição\n<p>selo</p>\n" + sincronizar.linha_tempo(medidas)
+    certo = "# Lição\n<p>selo</p>\n" + cabecalho.linha_tempo(medidas)
     assert problemas_do_tempo_no_topo(certo, medidas) == []
