@@ -38,6 +38,6 @@ def mostrar_imagens(imagens, rotulos, titulos=None, colunas=8, escala=1.5):
         ax.axis("off")
         if i < len(imagens):
             ax.imshow(imagens[i].numpy(), cmap="gray_r")
-            ax.set_title(titulos[i] if titulos else CLASSES[int(rotulos[i])], fontsize=11)
+            ax.set_title(titulos[i] if titulos else CLASSES[int(rotulos[i])], fontsize=12)
     fig.tight_layout()
     return fig

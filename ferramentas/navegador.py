@@ -126,19 +126,26 @@ def cortes(pagina):
     return pagina.evaluate("cursoNavegador.cortes()")
 
 
-def acessibilidade(pagina):
-    """As violações graves ou críticas que o axe-core acha na página aberta (uma linha cada)."""
+def acessibilidade(pagina, texto_curto=False):
+    """As violações graves ou críticas que o axe-core acha na página aberta (uma linha cada).
+
+    texto_curto: o contraste também de textos de um ou dois caracteres (os números das grades
+    do explorador), que o axe, por padrão, deixa "para revisar" e não acusa.
+    """
     if not AXE_JS.is_file():
         raise RuntimeError(f"Não achei o axe-core em {AXE_JS}. Instale as ferramentas dos testes "
                            "com `npm ci` na raiz do repositório (o `make testes` já faz isso).")
     if not pagina.evaluate("() => typeof axe !== 'undefined'"):
         pagina.add_script_tag(path=str(AXE_JS))
-    violacoes = pagina.evaluate("""async (graves) => {
-      const r = await axe.run(document, {resultTypes: ["violations"]});
+    violacoes = pagina.evaluate("""async ([graves, curto]) => {
+      const opcoes = {resultTypes: ["violations"]};
+      if (curto)  // as opções do axe para o contraste, mais ignoreLength (a troca substitui todas)
+        opcoes.checks = {"color-contrast": {options: {...axe._audit.checks["color-contrast"].options, ignoreLength: true}}};
+      const r = await axe.run(document, opcoes);
       return r.violations.filter(v => graves.includes(v.impact)).map(v => ({
         id: v.id, impacto: v.impact, ajuda: v.help,
         onde: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
-    }""", list(IMPACTOS_GRAVES))
+    }""", [list(IMPACTOS_GRAVES), texto_curto])
     return [f"{v['id']} ({v['impacto']}): {v['ajuda']} em {', '.join(v['onde'])}" for v in violacoes]
 
 
@@ -401,6 +408,51 @@ def problemas_de_foco(pagina, paradas=PARADAS_DO_TAB):
             problemas.append(f"foco invisível em <{info['tag']}> {info['nome']!r}")
     if not vistos:
         problemas.append("o Tab não chegou a nenhum controle visível")
+    return problemas
+
+
+def ligar_modo_escuro(pagina):
+    """Como uma pessoa: toca no botão do tema, no cabeçalho, até o modo escuro; recarrega a página.
+
+    Devolve o que deu errado (o botão não aparece, não chega ao escuro, o escuro não fica
+    depois de recarregar a página).
+    """
+    botao = pagina.locator("button.theme-switch-button:visible").first
+    if not botao.count():
+        return ["o botão do tema não está visível"]
+    for _ in range(3):  # o tema alterna entre claro, escuro e o do sistema
+        if pagina.evaluate("document.documentElement.dataset.mode") == "dark":
+            break
+        botao.click()
+    else:
+        return ["três toques no botão do tema não chegaram ao modo escuro"]
+    pagina.reload(wait_until="load", timeout=ESPERA_MS)
+    esperar_mathjax(pagina)
+    pagina.wait_for_load_state("networkidle", timeout=ESPERA_MS)
+    if pagina.evaluate("document.documentElement.dataset.theme") != "dark":
+        return ["o modo escuro não ficou depois de recarregar a página"]
+    return []
+
+
+def problemas_do_modo_escuro(pagina):
+    """No modo escuro: o axe (contraste inclusive, até de números de um algarismo), nada passando da
+    tela, nada cortado, o explorador com fundo escuro e o selo do Colab sem o filtro que o tema
+    põe nas imagens (que o escurecia e lhe dava cantos claros)."""
+    largura = pagina.viewport_size["width"]
+    problemas = [f"{largura}px: {v}" for v in acessibilidade(pagina, texto_curto=True)]
+    medida = medir_largura(pagina)
+    problemas += [f"{largura}px: passa da borda: {v}" for v in medida["vazam"]]
+    if medida["rolagem"] > medida["largura"]:
+        problemas.append(f"{largura}px: rolagem lateral ({medida['rolagem']}px numa tela de {medida['largura']}px)")
+    problemas += [f"{largura}px: {p}" for p in problemas_de_transbordo(pagina) + cortes(pagina)]
+    fundos = pagina.locator(".cc-explorador").evaluate_all(r"""es => es.map(e => {
+        const [r, g, b] = getComputedStyle(e).backgroundColor.match(/\d+/g).map(Number);
+        return 0.299 * r + 0.587 * g + 0.114 * b; })""")
+    problemas += [f"{largura}px: explorador com fundo claro no modo escuro" for f in fundos if f >= 128]
+    selos = pagina.locator(".selo-colab img").evaluate_all("""is => is.map(i => {
+        const s = getComputedStyle(i); return [s.filter, s.backgroundColor]; })""")
+    problemas += [f"{largura}px: selo do Colab com filtro {f} e fundo {c}" for f, c in selos
+                  if f != "none" or c not in ("rgba(0, 0, 0, 0)", "transparent")]
     return problemas
 
 

@@ -274,8 +274,11 @@ class Motorista:
             dentro, direita = re.fullmatch(r"máx\((.*)\) = (.*)", conta).groups()
             assert [numero(v) for v in dentro.split("; ")] == valores
         else:
-            dentro, direita = re.match(r"\((.*?)\) / \d+ = .* ≈ (\S+)", conta).groups()
+            dentro, sinal, direita = re.match(r"\((.*?)\) / \d+ = \S+ / \d+ ([=≈]) (\S+)", conta).groups()
             assert [numero(v.strip("()")) for v in dentro.split(" + ")] == valores
+            # "=" se o valor escrito é o exato; "≈" só se foi arredondado.
+            # (soma/quantos tem no máximo duas casas se 100·soma é múltiplo de quantos; o float32 do Y não diz)
+            assert sinal == ("=" if round(100 * sum(valores)) % len(valores) == 0 else "≈"), conta
         assert igual(numero(direita), float(Y[i, j]))
         self.conferidas += 1
         self.modos.add(modo)
@@ -692,6 +695,104 @@ def test_apostila_de_pagina_unica_sem_ids_repetidos(chromium, livro, site):
                 return rep.filter(i => i.startsWith('cc-exp-')); }""")
             assert repetidos == []
             dirigir(pagina, pagina.locator(EXPLORADOR).last, random.Random(5), 3)
+            assert registro.problemas() == []
+        finally:
+            contexto.close()
+
+
+# ------------------------------------------------------------------ o que a pessoa digita
+
+TELAS_DIGITAR = {"390px": CELULAR, "1366px": {"width": 1366, "height": 900}}
+
+
+def digitar(pagina, campo, texto):
+    """Como uma pessoa: toca no campo, seleciona tudo, digita e sai com Tab."""
+    campo.click()
+    pagina.keyboard.press("Control+a")
+    if texto:
+        pagina.keyboard.type(texto)
+    else:
+        pagina.keyboard.press("Backspace")  # apaga tudo
+    pagina.keyboard.press("Tab")
+
+
+def estado_de(raiz):
+    return json.loads(raiz.get_attribute("data-estado"))
+
+
+@pytest.mark.parametrize("tela", TELAS_DIGITAR)
+def test_numero_fora_do_intervalo_e_recusado_com_aviso_ao_lado(chromium, pagina_de_teste, tela):
+    contexto, pagina, registro = abrir(chromium, pagina_de_teste, TELAS_DIGITAR[tela])
+    try:
+        raiz = pagina.locator(EXPLORADOR).first
+        campo = raiz.locator('[data-cc-controle="n"][data-cc-eixo="0"]')
+        antes = estado_de(raiz)
+        for digitado in ("11", "0", ""):
+            digitar(pagina, campo, digitado)
+            depois = estado_de(raiz)
+            # Nada de trocar o que foi digitado: o campo mostra o que a pessoa escreveu...
+            assert campo.input_value() == digitado
+            # ... e o explorador não tomou "11" por 1 (nem sorteou outra entrada).
+            assert depois["n"] == antes["n"] and depois["X"] == antes["X"], (digitado, depois["n"])
+            assert campo.get_attribute("aria-invalid") == "true", digitado
+            aviso = raiz.locator("#" + campo.get_attribute("aria-describedby"))
+            assert aviso.is_visible(), digitado
+            texto = aviso.inner_text()
+            assert "de 1 a 10" in texto and "Entrada" in texto and f"continua com {antes['n'][0]}" in texto, texto
+            if digitado:
+                assert f"«{digitado}»" in texto
+            # O aviso fica junto do campo (logo abaixo dele) e dentro da tela.
+            c, a = campo.bounding_box(), aviso.bounding_box()
+            assert 0 <= a["y"] - (c["y"] + c["height"]) < 80 and a["x"] >= 0, (c, a)
+            assert a["x"] + a["width"] <= TELAS_DIGITAR[tela]["width"]
+        medida = raiz.evaluate(_VAZA)
+        assert not medida["vazam"] and medida["rolagem"] <= medida["largura"], medida
+        # Um valor do intervalo é tomado exatamente, e o aviso some.
+        digitar(pagina, campo, "7")
+        assert estado_de(raiz)["n"][0] == 7 and campo.input_value() == "7"
+        assert campo.get_attribute("aria-invalid") == "false"
+        assert raiz.locator("#" + campo.get_attribute("aria-describedby")).is_hidden()
+        assert registro.problemas() == []
+    finally:
+        contexto.close()
+
+
+def test_mensagem_so_fala_dos_controles_que_o_explorador_tem(chromium, pagina_de_teste):
+    """A lição 1 (só entrada e núcleo): "não cabe" não manda mexer no preenchimento nem na dilatação."""
+    contexto, pagina, registro = abrir(chromium, pagina_de_teste)
+    try:
+        raizes = pagina.locator(EXPLORADOR)
+        licao1, completo = raizes.nth(2), raizes.nth(0)
+        for raiz, ajustes in ((licao1, (("k", 5), ("n", 2))), (completo, (("k", 5), ("d", 3), ("n", 2)))):
+            motorista = Motorista(pagina, raiz, random.Random(0))
+            for nome, valor in ajustes:
+                motorista.ajustar(nome, 0, valor)
+            erro = motorista.ler()["erro"].lower()
+            assert "não cabe" in erro, erro
+            controles = motorista.controles()
+            for nome, rotulo in modulo.CONTROLES.items():
+                citado = {"n": "entrada", "k": "núcleo", "p": "preenchimento", "s": "passo", "d": "dilatação"}[nome]
+                if nome not in controles and nome not in "nk":
+                    assert citado not in erro, (controles, erro)
+            if "d" in controles:
+                assert "dilatação" in erro  # com o controle, a mensagem pode (e deve) citá-lo
+        assert registro.problemas() == []
+    finally:
+        contexto.close()
+
+
+def test_igual_para_valor_exato_e_aproximado_so_para_arredondado(chromium, tmp_path):
+    media = figuras.explorador(modo="media", X=[[1, 0, 0, 3, 3, 3]], k=(1, 3), s=(1, 3), controles=("n",))
+    (tmp_path / "index.html").write_text(pagina_html(media.html), encoding="utf-8")
+    with navegador.servir(tmp_path) as endereco:
+        contexto, pagina, registro = abrir(chromium, endereco)
+        try:
+            raiz = pagina.locator(EXPLORADOR)
+            conta = raiz.locator('[data-cc="conta"]')
+            assert conta.inner_text() == "(1 + 0 + 0) / 3 = 1 / 3 ≈ 0,33"  # 1/3 arredondado
+            raiz.get_by_role("button", name="Próxima").click()
+            assert conta.inner_text() == "(3 + 3 + 3) / 3 = 9 / 3 = 3"      # exato
+            assert "≈" not in raiz.inner_text().replace(conta.inner_text(), "")
             assert registro.problemas() == []
         finally:
             contexto.close()

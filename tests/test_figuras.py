@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.patches  # noqa: E402
+import matplotlib.text  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
@@ -122,10 +123,13 @@ def test_marca_do_site_e_gerada_pelo_repositorio(tmp_path):
 # ------------------------------------------------------------------ legibilidade no celular
 # Cada figura é desenhada e gravada como nas lições; o tamanho de cada texto que o
 # matplotlib de fato escreve é medido em pixels da imagem exibida na coluna de um
-# celular (390 px de tela, 358 px de coluna; a imagem encolhe para caber).
+# celular (390 px de tela; a imagem encolhe para caber na coluna).
+# A coluna era dada como 358 px, e a letra mínima, 8 px: assim os números da matriz de
+# confusão (8,2 px de verdade) passavam. A coluna agora é a medida no livro montado
+# (tests/test_leitores.py confere que uma figura da lição ocupa esta largura a 390 px).
 
-COLUNA_CELULAR = 358  # px de CSS
-MENOR_TEXTO = 8.0     # px de CSS: menor altura de letra (tamanho da fonte) aceitável
+COLUNA_CELULAR = 342  # px de CSS: largura de uma figura de saída na lição, numa tela de 390 px
+MENOR_TEXTO = 9.0     # px de CSS: menor altura de letra (tamanho da fonte) aceitável
 CONTRASTE_MINIMO = 4.5  # WCAG AA, texto pequeno
 
 
@@ -162,6 +166,8 @@ def figuras_do_curso():
     for nome, kwargs in {"animacao-l1": {}, "animacao-l3": {"preenchimento": 1, "passo": (3, 2)}}.items():
         desenhadas[nome] = (figuras.desenhar_correlacao(X, K, **kwargs), 80, False)  # animar_correlacao(dpi=80)
     desenhadas["animacao-l2"] = (figuras.desenhar_correlacao(X2, K2), 80, False)
+    A = torch.tensor([[1.0, 3.0, 2.0, 0.0], [4.0, 8.0, 5.0, 1.0], [0.0, 2.0, 9.0, 7.0], [6.0, 4.0, 3.0, 5.0]])
+    desenhadas["animacao-l4"] = (figuras.desenhar_agrupamento(A, (2, 2), modo="max"), 80, False)
     torch.manual_seed(0)
     peca = torch.rand(28, 28)  # lição 1: uma peça de roupa e os dois mapas de bordas, sem valores
     desenhadas["l1-peca-e-bordas"] = (figuras.mostrar_matrizes(
@@ -171,6 +177,7 @@ def figuras_do_curso():
     imagens, rotulos = torch.rand(16, 1, 32, 32), torch.arange(16) % 10
     desenhadas["l5-previsoes"] = (figuras.desenhar_previsoes(net, imagens, rotulos), 100, True)
     M = torch.randint(0, 1000, (10, 10))
+    M[0, 0] = 1000  # uma classe toda certa: "1.000", o número mais largo
     desenhadas["l5-confusao"] = (figuras.desenhar_matriz_de_confusao(M), 100, True)
     desenhadas["l5-filtros"] = (figuras.desenhar_filtros(net.C1.weight, "filtro"), 100, True)
     desenhadas["l5-mapas"] = (figuras.desenhar_mapas(torch.rand(6, 28, 28), "mapa"), 100, True)
@@ -181,20 +188,64 @@ def figuras_do_curso():
     return desenhadas
 
 
+def textos_cortados(fig, dpi=100, recorte=True):
+    """Os textos que passam da borda da imagem gravada (e perdem letras, como o ")" de um rótulo)."""
+    desenhados = []  # só os textos que o matplotlib de fato desenha (não os de um eixo escondido)
+    original = matplotlib.text.Text.draw
+
+    def anotar(self, renderer):
+        if self.get_visible() and self.get_text().strip():
+            desenhados.append(self)
+        return original(self, renderer)
+
+    fig.set_dpi(dpi)
+    matplotlib.text.Text.draw = anotar
+    try:
+        fig.canvas.draw()
+    finally:
+        matplotlib.text.Text.draw = original
+    renderizador = fig.canvas.get_renderer()
+    # Gravada com bbox_inches="tight", a imagem cresce até caber tudo; sem isso, a borda é a da figura.
+    borda = fig.get_tightbbox(renderizador).transformed(fig.dpi_scale_trans) if recorte else fig.bbox
+    cortados = []
+    for texto in desenhados:
+        caixa = texto.get_window_extent(renderizador)
+        if (caixa.x0 < borda.x0 - 0.5 or caixa.x1 > borda.x1 + 0.5
+                or caixa.y0 < borda.y0 - 0.5 or caixa.y1 > borda.y1 + 0.5):
+            cortados.append(f"{texto.get_text()!r}: {caixa.x0:.0f}..{caixa.x1:.0f} × {caixa.y0:.0f}..{caixa.y1:.0f} "
+                            f"px, a imagem vai de {borda.x0:.0f}..{borda.x1:.0f} × {borda.y0:.0f}..{borda.y1:.0f}")
+    return cortados
+
+
 @pytest.fixture(scope="module")
 def medidas():
     medidas = {}
     for nome, (fig, dpi, recorte) in figuras_do_curso().items():
-        medidas[nome] = (fig, textos_exibidos(fig, dpi, recorte))
+        medidas[nome] = (fig, textos_exibidos(fig, dpi, recorte), textos_cortados(fig, dpi, recorte))
         plt.close(fig)
     return medidas
 
 
+def test_nenhum_texto_cortado_na_borda_da_figura(medidas):
+    # Os quadros das animações são gravados sem recorte (todos do mesmo tamanho): o que passa
+    # da borda da figura some, como o ")" de "(soma dos canais)" na animação da lição 2.
+    assert {nome: c for nome, (_, _, c) in medidas.items() if c} == {}
+
+
+def test_a_medida_acusa_texto_cortado_na_borda():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.text(0.5, 0.5, "no meio", ha="center")
+    ax.text(1.0, 0.2, "(soma dos canais)", ha="center", transform=fig.transFigure)
+    ax.axis("off")
+    assert [c.split(":")[0] for c in textos_cortados(fig, 80, recorte=False)] == ["'(soma dos canais)'"]
+    assert textos_cortados(fig, 80, recorte=True) == []  # com bbox_inches="tight", a imagem cresce
+
+
 def test_toda_figura_tem_texto_legivel_no_celular(medidas):
     pequenos = {nome: sorted({(round(px, 1), s) for px, s, _ in textos if px < MENOR_TEXTO})[:3]
-                for nome, (_, textos) in medidas.items()}
+                for nome, (_, textos, _) in medidas.items()}
     assert {nome: p for nome, p in pequenos.items() if p} == {}
-    assert all(textos for _, textos in medidas.values())
+    assert all(textos for _, textos, _ in medidas.values())
 
 
 def _fundo(ax, texto):
@@ -213,7 +264,7 @@ def _fundo(ax, texto):
 
 def test_texto_nunca_some_no_fundo(medidas):
     fracos = []
-    for nome, (fig, _) in medidas.items():
+    for nome, (fig, _, _) in medidas.items():
         fig.canvas.draw()
         for ax in fig.axes:
             for texto in ax.texts:

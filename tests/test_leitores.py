@@ -20,6 +20,9 @@ PAGINAS = repositorio.paginas_do_toc()
 LICOES = [p for p in PAGINAS if p.startswith("lessons/")]
 # Uma lição do meio do livro: tem fórmulas, código, exercícios e soluções.
 LICAO = LICOES[min(1, len(LICOES) - 1)]
+# No modo escuro: a página inicial, a dos instrutores e uma lição com figuras, código,
+# fórmulas e o explorador com preenchimento (as células cinza sob a janela).
+PAGINAS_ESCURO = ["intro", next((l for l in LICOES if "preenchimento" in l), LICAO), "instrutores"]
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +147,58 @@ def test_busca_sem_os_ajustes_mostra_trechos_sem_a_palavra(chromium, site):
     with aberta(chromium, site, "intro.html", "computador", ajustes=False) as (pagina, _):
         problemas, _ = _busca(pagina, "convolucao", "convolução")
         assert any(p.startswith("trecho sem a palavra buscada") for p in problemas), problemas
+
+
+# ------------------------------------------------------------------ modo escuro
+
+@pytest.mark.parametrize("tela", TELAS)
+@pytest.mark.parametrize("caminho", PAGINAS_ESCURO)
+def test_modo_escuro_pelo_botao_do_tema(chromium, site, tela, caminho):
+    with aberta(chromium, site, f"{caminho}.html", tela) as (pagina, registro):
+        assert navegador.ligar_modo_escuro(pagina) == []
+        assert navegador.problemas_do_modo_escuro(pagina) == []
+        assert registro.problemas() == []
+
+
+def _sem_os_ajustes_do_escuro(rota):
+    """O site como era: sem a parte do modo escuro do curso.css, e o explorador com o texto
+    cinza do preenchimento também sob a janela azul (3,4:1 no modo escuro)."""
+    url = rota.request.url
+    if re.search(r"/_static/curso\.css(\?|$)", url):
+        css = rota.fetch().text().split("/* Modo escuro")[0]
+        rota.fulfill(status=200, body=css, content_type="text/css")
+    elif url.split("?")[0].endswith(".html"):
+        resposta = rota.fetch()
+        corpo = resposta.text().replace("td.cc-jan{background:var(--cc-jan);color:var(--cc-texto);",
+                                         "td.cc-jan{background:var(--cc-jan);")
+        rota.fulfill(response=resposta, body=corpo)
+    else:
+        rota.fallback()
+
+
+def test_modo_escuro_acusa_o_site_sem_os_ajustes(chromium, site):
+    caminho = PAGINAS_ESCURO[1]
+    contexto = chromium.new_context(viewport=CELULAR, is_mobile=True, has_touch=True)
+    try:
+        pagina = contexto.new_page()
+        navegador.Registro(pagina)
+        pagina.route("**/*", _sem_os_ajustes_do_escuro)  # registrada depois: roda antes da do Registro
+        pagina.goto(f"{site}{caminho}.html", wait_until="load", timeout=navegador.ESPERA_MS)
+        assert navegador.ligar_modo_escuro(pagina) == []
+        problemas = " | ".join(navegador.problemas_do_modo_escuro(pagina))
+        # Números de um algarismo com pouco contraste: o axe só os acusa com texto_curto.
+        assert "color-contrast (serious)" in problemas and ".cc-jan.cc-pad" in problemas, problemas
+        assert "selo do Colab com filtro" in problemas, problemas
+        assert not any(".cc-jan" in p for p in navegador.acessibilidade(pagina))
+    finally:
+        contexto.close()
+
+
+def test_figura_da_licao_ocupa_a_coluna_que_o_teste_das_figuras_supoe(chromium, site):
+    """tests/test_figuras.py mede as letras numa coluna de COLUNA_CELULAR px: é a do livro a 390 px."""
+    from test_figuras import COLUNA_CELULAR
+    with aberta(chromium, site, f"{LICOES[-1]}.html", "celular") as (pagina, _):
+        # As figuras mais largas que a coluna encolhem para caber nela: todas com a mesma largura.
+        larguras = pagina.locator(".cell_output img").evaluate_all(
+            "is => is.filter(i => i.naturalWidth > 400).map(i => i.getBoundingClientRect().width)")
+    assert larguras and all(abs(w - COLUNA_CELULAR) <= 1 for w in larguras), larguras

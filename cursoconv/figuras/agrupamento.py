@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from cursoconv import conv
 from cursoconv.formato import enxuto
-from .base import COR_BORDA, gif, grade
+from .base import COR_BORDA, fechar_figura, gif, grade
 
 NOMES_MODO = {"max": "máx", "media": "média"}
 #: Tamanho das letras das figuras da lição 4. No celular (tela de 360 px), o livro mostra
@@ -74,12 +74,7 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
     ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída", ha="center", fontsize=FONTE_L4)
     conta = conta_agrupamento(X, tamanho, modo, posicao, preenchimento, passo)
     ax.text(largura / 2, n_h + 1.5, conta, ha="center", va="center", fontsize=FONTE_L4)
-    ax.set_xlim(-0.3, largura)
-    ax.set_ylim(altura, 0)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fig.saida, fig.conta = Y, conta
-    return fig
+    return fechar_figura(fig, ax, (-0.3, largura), altura, Y, conta)
 
 
 def animar_agrupamento(X, tamanho=(2, 2), modo="max", preenchimento=0, passo=None, ms_por_quadro=1100,

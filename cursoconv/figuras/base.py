@@ -1,5 +1,6 @@
 """O que todas as figuras do curso usam: cores, contraste, a grade de valores e o GIF animado."""
 import io
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,6 +13,9 @@ COR_SAIDA = "#fdd0a2"       # valor da saída sendo calculado
 COR_PREENCHIMENTO = "#eeeeee"
 COR_BORDA = "#444444"
 UNIDADE = 0.42              # lado de uma célula das figuras de correlação, em polegadas
+#: No celular (tela de 390 px), uma figura de saída ocupa 342 px de largura na lição: para que
+#: as letras tenham pelo menos 9,5 px na tela, uma figura de L polegadas precisa de letras de 2·L pt.
+PT_POR_POLEGADA = 2.0
 
 
 def _luminancia(cor):
@@ -56,6 +60,31 @@ def grade(ax, M, x0, y0, janela=None, saida_ate=None, destaque=None, borda_cinza
             ax.add_patch(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=cor, edgecolor=COR_BORDA, lw=1.2))
             if saida_ate is None or i * colunas + j < saida_ate:
                 ax.text(x0 + j + 0.5, y0 + i + 0.5, fmt(M[i, j]), ha="center", va="center", fontsize=tam)
+
+
+def fonte_legivel(largura_pol, minimo=11):
+    """Tamanho de letra (pt) que fica legível no celular numa figura de ``largura_pol`` polegadas."""
+    return max(minimo, math.ceil(PT_POR_POLEGADA * largura_pol))
+
+
+def largura_do_texto(texto, tamanho):
+    """Largura, em polegadas, da linha mais larga de ``texto`` na fonte padrão do matplotlib, em ``tamanho`` pt."""
+    from matplotlib.textpath import TextPath
+    return max(TextPath((0, 0), linha, size=tamanho).get_extents().width for linha in texto.splitlines()) / 72
+
+
+def fechar_figura(fig, ax, limites_x, altura, saida, conta):
+    """Fecha uma figura de grades (correlação, agrupamento): eixos em células, y para baixo, sem moldura.
+
+    limites_x: (esquerda, direita) em células; altura: a altura em células. Guarda em
+    ``fig.saida`` a saída calculada e em ``fig.conta`` a conta escrita; devolve a figura.
+    """
+    ax.set_xlim(*limites_x)
+    ax.set_ylim(altura, 0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.saida, fig.conta = saida, conta
+    return fig
 
 
 def gif(figs, ms_por_quadro, dpi):

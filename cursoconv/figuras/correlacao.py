@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from cursoconv import conv
 from cursoconv.formato import enxuto, virgula_nos_eixos
-from .base import UNIDADE, cor_do_texto, gif, grade
+from .base import UNIDADE, cor_do_texto, fechar_figura, fonte_legivel, gif, grade, largura_do_texto
 
 
 def _saida(Xp, K, passo):
@@ -60,37 +60,39 @@ def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), rev
     faixa = max(n_h, m_h) + 1.6           # altura reservada a cada canal
     x_nucleo = n_w + 1.6
     x_saida = x_nucleo + k_w + 1.6
-    largura = x_saida + m_w + 0.3
+    rotulo_entrada = "entrada" if c_i == 1 else "entrada (canal 1)"
+    rotulo_saida = "saída" if c_i == 1 else "saída\n(soma dos canais)"
+    # Os rótulos, centrados sobre as grades, podem ser mais largos que elas: a figura cresce
+    # para caber cada um inteiro (sem isso, o ")" de "(soma dos canais)" ficava fora da imagem).
+    # Uma figura larga (com preenchimento) encolhe mais no celular: letras maiores.
+    tam = fonte_legivel(UNIDADE * (x_saida + m_w) + 0.2)
+    meio_rotulo = {r: largura_do_texto(r, tam) / UNIDADE / 2 + 0.1 for r in (rotulo_entrada, rotulo_saida)}
+    esquerda = min(-0.3, n_w / 2 - meio_rotulo[rotulo_entrada])
+    largura = max(x_saida + m_w + 0.3, x_saida + m_w / 2 + meio_rotulo[rotulo_saida])
     altura = c_i * faixa + 0.7
     conta = expressao(X, K, posicao, preenchimento, passo)
     escrita = conta.replace(") + (", ")\n+ (")  # uma linha por canal, para caber na figura
     if c_i > 1:
         altura += 0.5 * (c_i - 1)
-    fig, ax = plt.subplots(figsize=(UNIDADE * largura + 0.2, UNIDADE * altura + 0.2))
+    fig, ax = plt.subplots(figsize=(UNIDADE * (largura - esquerda - 0.3) + 0.2, UNIDADE * altura + 0.2))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)
     for c in range(c_i):
         y0 = c * faixa + 0.9
-        grade(ax, Xp[c], 0, y0, janela=(i * passo[0], j * passo[1], k_h, k_w), borda_cinza=preenchimento)
+        grade(ax, Xp[c], 0, y0, janela=(i * passo[0], j * passo[1], k_h, k_w), borda_cinza=preenchimento, tam=tam)
         yk = y0 + (n_h - k_h) / 2
-        grade(ax, K3[c], x_nucleo, yk, janela=(0, 0, k_h, k_w))
+        grade(ax, K3[c], x_nucleo, yk, janela=(0, 0, k_h, k_w), tam=tam)
         ax.text(n_w + 0.8, y0 + n_h / 2, "⋆", ha="center", va="center", fontsize=30)
         rotulo = "" if c_i == 1 else f" (canal {c + 1})"
-        ax.text(n_w / 2, y0 - 0.3, "entrada" + rotulo, ha="center", fontsize=11)
-        ax.text(x_nucleo + k_w / 2, yk - 0.3, "núcleo" + rotulo, ha="center", fontsize=11)
+        ax.text(n_w / 2, y0 - 0.3, "entrada" + rotulo, ha="center", fontsize=tam)
+        ax.text(x_nucleo + k_w / 2, yk - 0.3, "núcleo" + rotulo, ha="center", fontsize=tam)
     y_saida = (c_i * faixa + 0.9 - m_h) / 2 if c_i > 1 else 0.9 + (n_h - m_h) / 2
-    grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar)
+    grade(ax, Y, x_saida, y_saida, destaque=(i, j), saida_ate=revelar, tam=tam)
     ax.text(x_saida - 0.8, y_saida + m_h / 2, "=", ha="center", va="center", fontsize=18)
-    ax.text(x_saida + m_w / 2, y_saida - 0.3, "saída" if c_i == 1 else "saída\n(soma dos canais)",
-            ha="center", fontsize=11)
-    ax.text(largura / 2, c_i * faixa + 0.2, escrita, ha="center", va="top" if c_i > 1 else "center", fontsize=11)
+    ax.text(x_saida + m_w / 2, y_saida - 0.3, rotulo_saida, ha="center", fontsize=tam)
+    ax.text(largura / 2, c_i * faixa + 0.2, escrita, ha="center", va="top" if c_i > 1 else "center", fontsize=tam)
     if titulo:
         ax.set_title(titulo)
-    ax.set_xlim(-0.3, largura)
-    ax.set_ylim(altura, 0)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    fig.saida, fig.conta = Y, conta
-    return fig
+    return fechar_figura(fig, ax, (esquerda, largura), altura, Y, conta)
 
 
 def animar_correlacao(X, K, preenchimento=0, passo=(1, 1), ms_por_quadro=1100, dpi=80):
@@ -165,8 +167,8 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
         if anotar:
             for (i, j), v in np.ndenumerate(M.numpy()):
                 cor = cor_do_texto(imagem.cmap(imagem.norm(v)))
-                ax.text(j, i, enxuto(v), ha="center", va="center", fontsize=9, color=cor)
-        ax.set_title(titulo, fontsize=10)
+                ax.text(j, i, enxuto(v), ha="center", va="center", fontsize=10, color=cor)
+        ax.set_title(titulo, fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])
     fig.tight_layout()
@@ -175,7 +177,7 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
 
 def grafico_encolhimento(n, k, camadas, p=0):
     """Lado da imagem depois de cada uma de ``camadas`` convoluções k×k, sem e com preenchimento p."""
-    fig, ax = plt.subplots(figsize=(6, 3.2))
+    fig, ax = plt.subplots(figsize=(5.2, 3.4))
     x = list(range(camadas + 1))
     fig.lados = {}
     for pad, rotulo in ((0, "sem preenchimento"), (p, f"preenchimento {p}")):

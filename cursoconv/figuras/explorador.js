@@ -54,6 +54,12 @@
   var resultado = null, relogio = null;
 
   function agrupamento() { return st.modo !== "correlacao"; }
+  function tem(nome) { return CFG.controles.indexOf(nome) >= 0; }
+  // "a, b ou c": as mudanças que o leitor pode fazer, só com os controles que este explorador tem.
+  function ou(lista) {
+    return lista.length > 1 ? lista.slice(0, -1).join(", ") + " ou " + lista[lista.length - 1] : lista[0];
+  }
+  function sugestao(lista) { return lista.length ? ": " + ou(lista) + "." : "."; }
   function faixaX() { return agrupamento() ? [0, 9] : [0, 4]; }
 
   // Mantém os valores que continuam na matriz e sorteia os novos.
@@ -76,6 +82,8 @@
     var t = String(Math.abs(r)).replace(".", ",");
     return (r < 0 ? MENOS : "") + t;
   }
+  // "=" quando o valor escrito é o valor (até duas casas); "≈" só quando fmt arredondou.
+  function exato(v) { return Math.round(v * 100) / 100 === v; }
   function fmtTermo(v) { return v < 0 ? "(" + fmt(v) + ")" : fmt(v); }
 
   function piso(a, b) { return Math.floor(a / b); }
@@ -84,16 +92,22 @@
     var n = st.n, k = st.k, p = st.p, s = st.s, d = st.d;
     var formula = [0, 1].map(function (e) { return piso(n[e] + 2 * p[e] - d[e] * (k[e] - 1) - 1, s[e]) + 1; });
     var erro = null;
+    var dilatada = d[0] > 1 || d[1] > 1, preenchida = p[0] > 0 || p[1] > 0;
+    var nomeJanela = agrupamento() ? "a janela" : "o núcleo";
     if (agrupamento() && (p[0] > piso(k[0], 2) || p[1] > piso(k[1], 2))) {
       erro = "No agrupamento, o PyTorch só aceita preenchimento de até metade da janela (⌊k/2⌋ = " +
-        piso(k[0], 2) + " na altura e " + piso(k[1], 2) + " na largura): diminua o preenchimento " +
-        "ou aumente a janela.";
-    } else if (st.modo === "media" && (d[0] > 1 || d[1] > 1)) {
-      erro = "O agrupamento pela média do PyTorch (F.avg_pool2d) não tem dilatação: use dilatação 1.";
+        piso(k[0], 2) + " na altura e " + piso(k[1], 2) + " na largura)" +
+        sugestao([tem("p") && "diminua o preenchimento", tem("k") && "aumente a janela"].filter(Boolean));
+    } else if (st.modo === "media" && dilatada) {
+      erro = "O agrupamento pela média do PyTorch (F.avg_pool2d) não tem dilatação" +
+        (tem("d") ? ": use dilatação 1." : ".");
     } else if (formula[0] < 1 || formula[1] < 1) {
-      erro = "A janela (de " + (d[0] * (k[0] - 1) + 1) + "×" + (d[1] * (k[1] - 1) + 1) +
-        " posições, com a dilatação) não cabe na entrada preenchida (" + (n[0] + 2 * p[0]) + "×" +
-        (n[1] + 2 * p[1]) + "): aumente a entrada ou o preenchimento, ou diminua o núcleo ou a dilatação.";
+      // Só cita a dilatação e o preenchimento se o leitor pode mexer neles (ou se estão em uso).
+      erro = "A janela (de " + (d[0] * (k[0] - 1) + 1) + "×" + (d[1] * (k[1] - 1) + 1) + " posições" +
+        (dilatada ? ", com a dilatação" : "") + ") não cabe na entrada" + (preenchida ? " preenchida" : "") +
+        " (" + (n[0] + 2 * p[0]) + "×" + (n[1] + 2 * p[1]) + ")" +
+        sugestao([tem("n") && "aumente a entrada", tem("p") && "aumente o preenchimento",
+                  tem("k") && "diminua " + nomeJanela, tem("d") && "diminua a dilatação"].filter(Boolean));
     }
     var vazio = st.modo === "max" ? -Infinity : 0;
     var Xp = [];
@@ -219,7 +233,8 @@
         texto = "máx(" + atual.termos.map(function (t) { return fmt(t[0]); }).join("; ") + ") = " + fmt(atual.valor);
       } else {
         texto = "(" + atual.termos.map(function (t) { return fmtTermo(t[0]); }).join(" + ") + ") / " +
-          atual.termos.length + " = " + fmt(atual.soma) + " / " + atual.termos.length + " ≈ " + fmt(atual.valor) +
+          atual.termos.length + " = " + fmt(atual.soma) + " / " + atual.termos.length +
+          (exato(atual.valor) ? " = " : " ≈ ") + fmt(atual.valor) +
           (p[0] || p[1] ? " (os zeros do preenchimento contam na divisão, como no PyTorch)" : "");
       }
       conta.textContent = texto;
@@ -233,11 +248,12 @@
     var tab = q('[data-cc="saida"]');
     var linhas = tab.rows.length, colunas = linhas ? tab.rows[0].cells.length : 0;
     q('[data-cc="desenhada"]').textContent = linhas ? linhas + " × " + colunas : "nenhuma (0 × 0)";
-    // Os campos mostram o estado (um valor fora dos limites volta ao último válido ao sair do campo).
+    // Os campos mostram o estado; um campo recusado guarda o que a pessoa digitou, com o aviso ao lado.
     raiz.querySelectorAll("[data-cc-controle]").forEach(function (el) {
       var nome = el.getAttribute("data-cc-controle");
       if (nome === "modo") { el.value = st.modo; return; }
-      if (document.activeElement !== el) el.value = st[nome][+el.getAttribute("data-cc-eixo")];
+      if (el.getAttribute("aria-invalid") === "true") avisar(el, textoRecusado(el));
+      else if (document.activeElement !== el) el.value = st[nome][+el.getAttribute("data-cc-eixo")];
     });
     var tX = q('[data-cc="textoX"]'), tK = q('[data-cc="textoK"]');
     if (document.activeElement !== tX) tX.value = st.X.map(function (l) { return l.join(" "); }).join("\n");
@@ -321,23 +337,52 @@
     }
   }
 
+  // O que a pessoa digita num campo é tomado exatamente ou recusado com um aviso ao lado do campo
+  // (aria-invalid e aria-describedby, para o leitor de tela), nunca trocado por outro número.
+  // Enquanto ela digita "11", o "1" do meio vale por um instante; se o número final é recusado,
+  // o explorador volta ao que era antes da edição (o mesmo valor, a mesma entrada e o mesmo núcleo).
+  var edicoes = {};
+  function avisar(el, texto) {
+    el.setAttribute("aria-invalid", texto ? "true" : "false");
+    var aviso = document.getElementById(el.getAttribute("aria-describedby"));
+    if (aviso && aviso.textContent !== (texto || "")) aviso.textContent = texto || "";
+  }
+  function textoRecusado(el) {
+    var nome = el.getAttribute("data-cc-controle"), eixo = +el.getAttribute("data-cc-eixo");
+    var lim = CFG.limites[nome], escrito = el.value.trim();
+    var rotulo = el.labels && el.labels[0] ? el.labels[0].textContent : nome;
+    return rotulo + ": escreva um número inteiro de " + lim[0] + " a " + lim[1] +
+      (escrito ? " («" + escrito + "» fica de fora)" : "") + ". O explorador continua com " + st[nome][eixo] + ".";
+  }
   function mudarControle(el, final) {
     var nome = el.getAttribute("data-cc-controle");
     if (nome === "modo") { st.modo = el.value; desenhar(); return; }
-    var eixo = +el.getAttribute("data-cc-eixo");
+    var eixo = +el.getAttribute("data-cc-eixo"), chave = nome + eixo;
     var lim = CFG.limites[nome];
-    var v = Number(el.value);
-    var valido = el.value !== "" && Number.isInteger(v) && v >= lim[0] && v <= lim[1];
-    el.setAttribute("aria-invalid", valido ? "false" : "true");
+    if (!edicoes[chave]) edicoes[chave] = {valor: st[nome][eixo], X: st.X, K: st.K};
+    var antes = edicoes[chave];
+    if (final) delete edicoes[chave];
+    var escrito = el.value.trim(), v = Number(escrito);
+    var valido = /^[0-9]+$/.test(escrito) && v >= lim[0] && v <= lim[1];
     if (!valido) {
-      if (final) { el.value = st[nome][eixo]; el.setAttribute("aria-invalid", "false"); }
+      // Campo vazio no meio da digitação: espera o número; ao sair do campo, é recusado também.
+      if (!final && escrito === "" && !(el.validity && el.validity.badInput)) return;
+      if (st[nome][eixo] !== antes.valor || st.X !== antes.X || st.K !== antes.K) {
+        st[nome] = st[nome].slice();
+        st[nome][eixo] = antes.valor;
+        st.X = antes.X; st.K = antes.K;
+        avisar(el, textoRecusado(el));
+        desenhar();
+      }
+      avisar(el, textoRecusado(el));
       return;
     }
+    avisar(el, "");
     if (st[nome][eixo] === v) return;
     st[nome] = st[nome].slice();
     st[nome][eixo] = v;
-    if (nome === "n") st.X = redimensionar(st.X, st.n, faixaX());
-    if (nome === "k") st.K = redimensionar(st.K, st.k, [-1, 2]);
+    if (nome === "n") st.X = redimensionar(antes.X, st.n, faixaX());
+    if (nome === "k") st.K = redimensionar(antes.K, st.k, [-1, 2]);
     desenhar();
   }
 

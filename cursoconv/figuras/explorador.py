@@ -151,17 +151,19 @@ def explorador(modo="correlacao", n=(5, 5), k=(3, 3), p=(0, 0), s=(1, 1), d=(1, 
 def _campo_par(pid, nome, titulo, valor, agrupamento):
     minimo, maximo = LIMITES[nome]
     campos = []
+    legenda = "Janela" if nome == "k" and agrupamento else titulo
+    avisos = []
     for eixo, (dim, rotulo) in enumerate((("h", "altura"), ("w", "largura"))):
         cid = f"{pid}-{nome}{dim}"
+        # O aviso de valor recusado fica logo abaixo dos campos, e o leitor de tela o lê com o campo.
         campos.append(
-            f'<span class="cc-campo"><label for="{cid}"><span class="cc-oculto">{titulo}, </span>'
+            f'<span class="cc-campo"><label for="{cid}"><span class="cc-oculto">{legenda}, </span>'
             f'{rotulo}</label> <input id="{cid}" type="number" inputmode="numeric" min="{minimo}" '
             f'max="{maximo}" step="1" value="{valor[eixo]}" data-cc-controle="{nome}" '
-            f'data-cc-eixo="{eixo}"></span>')
-    simbolo = {"n": "n", "k": "k", "p": "p", "s": "s", "d": "d"}[nome]
-    legenda = "Janela" if nome == "k" and agrupamento else titulo
+            f'data-cc-eixo="{eixo}" aria-invalid="false" aria-describedby="{cid}-aviso"></span>')
+        avisos.append(f'<span class="cc-erro cc-aviso-campo" id="{cid}-aviso" aria-live="polite"></span>')
     return (f'<fieldset class="cc-grupo" data-cc-grupo="{nome}"><legend>{legenda} '
-            f'(<i>{simbolo}</i>)</legend>{"".join(campos)}</fieldset>')
+            f'(<i>{nome}</i>)</legend>{"".join(campos)}{"".join(avisos)}</fieldset>')
 
 
 def _html(config):

@@ -46,12 +46,17 @@ def desenhar_arquitetura(net, forma_entrada=(1, 1, 32, 32), titulo=None):
 
 
 def desenhar_matriz_de_confusao(M):
-    """Mostra a matriz de confusão com os nomes das classes e as contagens."""
-    fig, ax = plt.subplots(figsize=(6.2, 5.8))
+    """Mostra a matriz de confusão com os nomes das classes e as contagens.
+
+    Estreita (5 polegadas) e com números de 11 pt (9,5 pt para 1.000): no celular, a figura
+    encolhe para a coluna (342 px) e os números ainda ficam com mais de 9 px.
+    """
+    fig, ax = plt.subplots(figsize=(5.0, 4.8))
     imagem = ax.imshow(M.numpy(), cmap="Blues")
     for i in range(M.shape[0]):
         for j in range(M.shape[1]):
-            ax.text(j, i, inteiro(M[i, j]), ha="center", va="center", fontsize=10,
+            escrito = inteiro(M[i, j])  # "1.000" (uma classe toda certa) só cabe na célula com letra menor
+            ax.text(j, i, escrito, ha="center", va="center", fontsize=11 if len(escrito) <= 3 else 9.5,
                     color=cor_do_texto(imagem.cmap(imagem.norm(float(M[i, j])))))
     ax.set_xticks(range(10), CLASSES, rotation=45, ha="right")
     ax.set_yticks(range(10), CLASSES)
@@ -76,7 +81,7 @@ def desenhar_previsoes(net, X, y, colunas=4):
         if i < len(X):
             ax.imshow(X[i, 0].cpu().numpy(), cmap="gray_r")
             certo = previstos[i] == y[i]
-            ax.set_title(f"{CLASSES[previstos[i]]}\n({CLASSES[y[i]]})", fontsize=11,
+            ax.set_title(f"{CLASSES[previstos[i]]}\n({CLASSES[y[i]]})", fontsize=12,
                          color="black" if certo else "#c00000", weight="normal" if certo else "bold")
     fig.tight_layout()
     return fig
