@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from nbclient import NotebookClient
 
 from ferramentas import navegador
+from tests import pessoa
 from cursoconv import conv, figuras
 
 modulo = importlib.import_module("cursoconv.figuras.explorador")  # o módulo (figuras.explorador é a função)
@@ -669,7 +670,7 @@ def test_livro_explorador_cabe_em_390px_teclado_e_tema(chromium, site):
                     raiz = raizes.nth(indice)
                     assert fundo_escuro(raiz) is (esquema == "dark"), f"{caminho}: não segue o tema {esquema}"
                     conferir_largura(raiz)
-                largura = navegador.medir_largura(pagina)
+                largura = pessoa.medir_largura(pagina)
                 assert largura["rolagem"] <= largura["largura"] and not largura["vazam"], largura
                 if esquema == "light":
                     raiz = raizes.first

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from ferramentas import navegador, repositorio
+from tests import pessoa
 
 CELULAR = {"width": 390, "height": 844}
 COMPUTADOR = {"width": 1366, "height": 900}
@@ -63,21 +64,21 @@ def aberta(chromium, endereco, caminho, tela, ajustes=True):
 @pytest.mark.parametrize("tela", TELAS)
 def test_teclado_foco_visivel_e_formulas_fora_do_tab(chromium, site, tela):
     with aberta(chromium, site, f"{LICAO}.html", tela) as (pagina, registro):
-        assert navegador.problemas_de_foco(pagina) == []
-        assert navegador.problemas_de_nomes(pagina) == []
+        assert pessoa.problemas_de_foco(pagina) == []
+        assert pessoa.problemas_de_nomes(pagina) == []
         assert registro.problemas() == []
 
 
 def test_menu_da_pagina_fecha_depois_do_toque(chromium, site):
     with aberta(chromium, site, f"{LICAO}.html", "celular") as (pagina, registro):
-        assert navegador.problemas_do_menu_da_pagina(pagina) == []
+        assert pessoa.problemas_do_menu_da_pagina(pagina) == []
         assert registro.problemas() == []
 
 
 @pytest.mark.parametrize("tela", TELAS)
 def test_titulo_da_solucao_abre_a_solucao(chromium, site, tela):
     with aberta(chromium, site, f"{LICAO}.html", tela) as (pagina, registro):
-        assert navegador.problemas_do_titulo_da_solucao(pagina, registro) == []
+        assert pessoa.problemas_do_titulo_da_solucao(pagina, registro) == []
         assert registro.problemas() == []
 
 
@@ -85,32 +86,32 @@ def test_titulo_da_solucao_abre_a_solucao(chromium, site, tela):
 @pytest.mark.parametrize("caminho", [LICAO, LICOES[-1]])
 def test_voltar_ao_topo_nao_cobre_o_texto(chromium, site, tela, caminho):
     with aberta(chromium, site, f"{caminho}.html", tela) as (pagina, registro):
-        assert navegador.problemas_do_voltar_ao_topo(pagina) == []
+        assert pessoa.problemas_do_voltar_ao_topo(pagina) == []
         assert registro.problemas() == []
 
 
 @pytest.mark.parametrize("caminho", ["intro", LICAO])
 def test_alvos_de_toque_de_44px_no_celular(chromium, site, caminho):
     with aberta(chromium, site, f"{caminho}.html", "celular") as (pagina, registro):
-        assert navegador.problemas_de_alvos_de_toque(pagina) == []
+        assert pessoa.problemas_de_alvos_de_toque(pagina) == []
         assert registro.problemas() == []
 
 
 def test_sem_os_ajustes_cada_verificacao_acusa(chromium, site):
     """A página de antes dos ajustes: cada problema do relatório (issue 18) é acusado."""
     with aberta(chromium, site, f"{LICAO}.html", "computador", ajustes=False) as (pagina, registro):
-        foco = navegador.problemas_de_foco(pagina)
+        foco = pessoa.problemas_de_foco(pagina)
         assert any(p.startswith("foco invisível") for p in foco), foco
         assert any(p.startswith("o Tab parou numa fórmula") for p in foco), foco
-        nomes = navegador.problemas_de_nomes(pagina)
+        nomes = pessoa.problemas_de_nomes(pagina)
         assert any("botões de copiar sem nome" in p for p in nomes) and any("fórmulas na ordem do Tab" in p for p in nomes)
-        solucao = navegador.problemas_do_titulo_da_solucao(pagina, registro)
+        solucao = pessoa.problemas_do_titulo_da_solucao(pagina, registro)
         assert any("button is not defined" in p for p in solucao), solucao
     with aberta(chromium, site, f"{LICAO}.html", "celular", ajustes=False) as (pagina, registro):
-        assert any(p.startswith("alvo de toque menor que 44 px") for p in navegador.problemas_de_alvos_de_toque(pagina))
-        assert any(p.startswith("'Voltar ao topo' cobre") for p in navegador.problemas_do_voltar_ao_topo(pagina))
+        assert any(p.startswith("alvo de toque menor que 44 px") for p in pessoa.problemas_de_alvos_de_toque(pagina))
+        assert any(p.startswith("'Voltar ao topo' cobre") for p in pessoa.problemas_do_voltar_ao_topo(pagina))
     with aberta(chromium, site, f"{LICAO}.html", "celular", ajustes=False) as (pagina, registro):
-        menu = navegador.problemas_do_menu_da_pagina(pagina)
+        menu = pessoa.problemas_do_menu_da_pagina(pagina)
         assert any("continuou aberto por cima do texto" in p for p in menu), menu
 
 
@@ -126,7 +127,7 @@ def _busca(pagina, digitado, palavra):
         c.source for c in nbformat.read(repositorio.RAIZ / f"{l}.ipynb", as_version=4).cells
         if c.cell_type == "markdown").lower()]
     assert esperadas, f"nenhuma lição fala de {palavra!r}"
-    problemas = navegador.problemas_de_busca(pagina, digitado, esperadas)
+    problemas = pessoa.problemas_de_busca(pagina, digitado, esperadas)
     trechos = pagina.locator("#search-results p.context").all_inner_texts()
     sem_palavra = [t[:60] for t in trechos if _sem_acentos(digitado) not in _sem_acentos(t)]
     return problemas + [f"trecho sem a palavra buscada: {t!r}" for t in sem_palavra], trechos
@@ -155,8 +156,8 @@ def test_busca_sem_os_ajustes_mostra_trechos_sem_a_palavra(chromium, site):
 @pytest.mark.parametrize("caminho", PAGINAS_ESCURO)
 def test_modo_escuro_pelo_botao_do_tema(chromium, site, tela, caminho):
     with aberta(chromium, site, f"{caminho}.html", tela) as (pagina, registro):
-        assert navegador.ligar_modo_escuro(pagina) == []
-        assert navegador.problemas_do_modo_escuro(pagina) == []
+        assert pessoa.ligar_modo_escuro(pagina) == []
+        assert pessoa.problemas_do_modo_escuro(pagina) == []
         assert registro.problemas() == []
 
 
@@ -184,12 +185,12 @@ def test_modo_escuro_acusa_o_site_sem_os_ajustes(chromium, site):
         navegador.Registro(pagina)
         pagina.route("**/*", _sem_os_ajustes_do_escuro)  # registrada depois: roda antes da do Registro
         pagina.goto(f"{site}{caminho}.html", wait_until="load", timeout=navegador.ESPERA_MS)
-        assert navegador.ligar_modo_escuro(pagina) == []
-        problemas = " | ".join(navegador.problemas_do_modo_escuro(pagina))
+        assert pessoa.ligar_modo_escuro(pagina) == []
+        problemas = " | ".join(pessoa.problemas_do_modo_escuro(pagina))
         # Números de um algarismo com pouco contraste: o axe só os acusa com texto_curto.
         assert "color-contrast (serious)" in problemas and ".cc-jan.cc-pad" in problemas, problemas
         assert "selo do Colab com filtro" in problemas, problemas
-        assert not any(".cc-jan" in p for p in navegador.acessibilidade(pagina))
+        assert not any(".cc-jan" in p for p in pessoa.acessibilidade(pagina))
     finally:
         contexto.close()
 

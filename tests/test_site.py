@@ -23,6 +23,7 @@ import pytest
 
 from ferramentas import navegador
 from ferramentas import apostila, repositorio
+from tests import pessoa
 
 RAIZ = Path(__file__).resolve().parents[1]
 CAPTURAS = RAIZ / "_build" / "capturas"
@@ -88,14 +89,14 @@ def visitar(chromium, endereco, caminho, captura=None):
             largura = tamanho["width"]
             fatos.setdefault("cortes", []).extend(f"{largura}px: {c}" for c in navegador.cortes(pagina))
             fatos.setdefault("acessibilidade", []).extend(
-                f"{largura}px: {v}" for v in navegador.acessibilidade(pagina))
+                f"{largura}px: {v}" for v in pessoa.acessibilidade(pagina))
             if tela == "computador":
-                fatos.update(navegador.inspecionar(pagina))
+                fatos.update(pessoa.inspecionar(pagina))
                 fatos["requisicoes"] = list(registro.requisicoes)
                 fatos["problemas"] = registro.problemas() + ([falha_mathjax] if falha_mathjax else [])
             else:
-                fatos["largura"] = navegador.medir_largura(pagina)
-                fatos["transbordo"] = navegador.problemas_de_transbordo(pagina)
+                fatos["largura"] = pessoa.medir_largura(pagina)
+                fatos["transbordo"] = pessoa.problemas_de_transbordo(pagina)
                 fatos["problemas_celular"] = registro.problemas()
             if captura:
                 CAPTURAS.mkdir(parents=True, exist_ok=True)
@@ -305,7 +306,7 @@ def aberta(chromium, endereco, caminho, tela):
 @pytest.mark.parametrize("pagina_", ["intro", LICOES[1]])
 def test_botoes_de_alternancia_abrem_e_fecham(chromium, site, tela, pagina_):
     with aberta(chromium, site, f"{pagina_}.html", tela) as (pagina, registro):
-        problemas = navegador.problemas_de_alternancia(pagina)
+        problemas = pessoa.problemas_de_alternancia(pagina)
         CAPTURAS.mkdir(parents=True, exist_ok=True)
         pagina.screenshot(path=str(CAPTURAS / f"alternancia-{pagina_.replace('/', '__')}-{tela}.png"))
         assert problemas == []
@@ -315,7 +316,7 @@ def test_botoes_de_alternancia_abrem_e_fecham(chromium, site, tela, pagina_):
 @pytest.mark.parametrize("tela", TELAS)
 def test_solucao_abre_e_fecha(chromium, site, tela):
     with aberta(chromium, site, f"{LICOES[1]}.html", tela) as (pagina, registro):
-        assert navegador.problemas_de_solucao(pagina) == []
+        assert pessoa.problemas_de_solucao(pagina) == []
         assert registro.problemas() == []
 
 
@@ -328,7 +329,7 @@ def test_busca_acha_palavras_das_licoes(chromium, site, tela):
             continue
         conferidas += 1
         with aberta(chromium, site, "intro.html", tela) as (pagina, registro):
-            problemas = navegador.problemas_de_busca(pagina, palavra, esperadas)
+            problemas = pessoa.problemas_de_busca(pagina, palavra, esperadas)
             CAPTURAS.mkdir(parents=True, exist_ok=True)
             pagina.screenshot(path=str(CAPTURAS / f"busca-{palavra}-{tela}.png"))
             assert problemas == []
@@ -340,7 +341,7 @@ def test_busca_acha_palavras_das_licoes(chromium, site, tela):
 @pytest.mark.parametrize("tela", TELAS)
 def test_anterior_e_proximo_percorrem_o_livro_inteiro(chromium, site, tela):
     with aberta(chromium, site, "intro.html", tela) as (pagina, registro):
-        assert navegador.problemas_da_cadeia(pagina, site, PAGINAS) == []
+        assert pessoa.problemas_da_cadeia(pagina, site, PAGINAS) == []
         assert registro.problemas() == []
 
 
@@ -348,7 +349,7 @@ def test_anterior_e_proximo_percorrem_o_livro_inteiro(chromium, site, tela):
 @pytest.mark.parametrize("licao", LICOES)
 def test_menu_de_lancamento_leva_ao_colab(chromium, site, tela, licao):
     with aberta(chromium, site, f"{licao}.html", tela) as (pagina, registro):
-        assert navegador.problemas_do_colab(pagina, repositorio.config(), RAIZ, licao) == []
+        assert pessoa.problemas_do_colab(pagina, repositorio.config(), RAIZ, licao) == []
         # O selo do começo da lição leva ao mesmo lugar que o menu.
         href = pagina.locator(".dropdown-launch-buttons a", has_text="Colab").first.get_attribute("href")
         selo = pagina.locator("article.bd-article a:has(img[alt='Abrir no Colab'])")
@@ -649,27 +650,27 @@ def test_interacoes_acusam_problemas(chromium, tmp_path):
            "launch_buttons": {"colab_url": "https://colab.research.google.com"}}
     with navegador.servir(tmp_path) as endereco:
         with aberta(chromium, endereco, "quebrada.html", "celular") as (pagina, _):
-            alternancia = navegador.problemas_de_alternancia(pagina)
+            alternancia = pessoa.problemas_de_alternancia(pagina)
             assert "390px: clicar em button.primary-toggle não fez abrir a barra lateral (sumário do livro)" in alternancia
             assert "390px: depois de abrir, o sumário da página não voltou ao que era" in alternancia
-            assert navegador.problemas_de_solucao(pagina) == ["clicar no título da solução não a abriu"]
-            assert navegador.problemas_de_busca(pagina, "palavra", ["licao"]) == [
+            assert pessoa.problemas_de_solucao(pagina) == ["clicar no título da solução não a abriu"]
+            assert pessoa.problemas_de_busca(pagina, "palavra", ["licao"]) == [
                 "o botão de busca não abriu o campo de busca"]
-            colab = navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada")
+            colab = pessoa.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada")
             assert colab == ["o link do Colab não começa por https://colab.research.google.com/github/"
                              "curso-cnn-ptbr/camada-convolucional/blob/main/: https://colab.research.google.com/"
                              "github/outra-pessoa/outro-repositorio/blob/main/lessons/quebrada.ipynb"]
-            transbordo = navegador.problemas_de_transbordo(pagina)
+            transbordo = pessoa.problemas_de_transbordo(pagina)
             assert any("Um bloco largo demais" in p for p in transbordo)
             assert not any("dentro de uma rolagem" in p for p in transbordo)
-            cadeia = navegador.problemas_da_cadeia(pagina, endereco, ["quebrada", "meio", "fim"])
+            cadeia = pessoa.problemas_da_cadeia(pagina, endereco, ["quebrada", "meio", "fim"])
             assert "390px: o link 'próximo' de quebrada passa da borda da tela" in cadeia
             assert any("a ordem foi ['quebrada', 'fim']" in p for p in cadeia)
         # Sem nenhum botão, a alternância também acusa.
         with aberta(chromium, endereco, "fim.html", "computador") as (pagina, _):
-            assert navegador.problemas_de_alternancia(pagina) == ["1366px: nenhum botão de alternância visível"]
-            assert navegador.problemas_de_solucao(pagina) == ["a página não tem solução para abrir"]
-            assert navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/fim") == [
+            assert pessoa.problemas_de_alternancia(pagina) == ["1366px: nenhum botão de alternância visível"]
+            assert pessoa.problemas_de_solucao(pagina) == ["a página não tem solução para abrir"]
+            assert pessoa.problemas_do_colab(pagina, cfg, RAIZ, "lessons/fim") == [
                 "o botão do menu de lançamento não está visível"]
     # O link do Colab certo, mas para um notebook que não existe, também é acusado.
     href_ok = "https://colab.research.google.com/github/curso-cnn-ptbr/camada-convolucional/blob/main/"
@@ -677,7 +678,7 @@ def test_interacoes_acusam_problemas(chromium, tmp_path):
         "https://colab.research.google.com/github/outra-pessoa/outro-repositorio/blob/main/", href_ok), encoding="utf-8")
     with navegador.servir(tmp_path) as endereco:
         with aberta(chromium, endereco, "colab.html", "tablet") as (pagina, _):
-            assert navegador.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada") == [
+            assert pessoa.problemas_do_colab(pagina, cfg, RAIZ, "lessons/quebrada") == [
                 "o notebook do link do Colab não existe no repositório: lessons/quebrada.ipynb"]
 
 
