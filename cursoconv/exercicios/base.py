@@ -126,19 +126,25 @@ def como_tensor(valor, nome="a resposta", forma=None):
     return tensor
 
 
-def como_inteiro(valor, nome="a resposta"):
-    """Confere que ``valor`` é um número inteiro (aceita ``3.0``); devolve o ``int``."""
+def como_numero(valor, nome="a resposta", inteiro=False):
+    """Confere que ``valor`` é um número; devolve o ``float`` (com ``inteiro``, o ``int``; aceita ``3.0``)."""
+    tipo = "número inteiro" if inteiro else "número"
     if valor is None or valor is ...:
         pendente()
     if isinstance(valor, bool):
-        reprovar(f"{nome} deve ser um número inteiro, mas é {valor!r}.")
+        reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
     try:
-        inteiro = int(valor)
+        numero = int(valor) if inteiro else float(valor)
     except (TypeError, ValueError):
-        reprovar(f"{nome} deve ser um número inteiro, mas é {valor!r} ({type(valor).__name__}).")
-    if inteiro != valor:
-        reprovar(f"{nome} deve ser um número inteiro, mas é {valor!r}.")
-    return inteiro
+        reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r} ({type(valor).__name__}).")
+    if inteiro and numero != valor:
+        reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
+    return numero
+
+
+def como_inteiro(valor, nome="a resposta"):
+    """Confere que ``valor`` é um número inteiro (aceita ``3.0``); devolve o ``int``."""
+    return como_numero(valor, nome, inteiro=True)
 
 
 def comparar_tensor(obtido, esperado, entrada):

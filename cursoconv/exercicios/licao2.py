@@ -8,21 +8,9 @@ import torch
 import torch.nn.functional as F
 
 from cursoconv.conv import contar_multiplicacoes, contar_parametros, corr2d_multi_in_out_1x1
-from .base import (Sorteio, chamar_vigiado, comparar_tensor, como_inteiro, como_tensor, pendente, reprovar,
-                   verificador)
+from .base import (Sorteio, chamar_vigiado, comparar_tensor, como_inteiro, como_numero, como_tensor, pendente,
+                   reprovar, verificador)
 from .licao1 import formas_sorteadas
-
-
-def _como_numero(valor, nome="a resposta"):
-    """Converte ``valor`` em ``float``; tipo errado vira mensagem clara."""
-    if valor is None or valor is ...:
-        pendente()
-    if isinstance(valor, bool):
-        reprovar(f"{nome} deve ser um número, mas é {valor!r}.")
-    try:
-        return float(valor)
-    except (TypeError, ValueError):
-        reprovar(f"{nome} deve ser um número, mas é {valor!r} ({type(valor).__name__}).")
 
 
 @verificador("ex-l2-cinza", "tons de cinza")
@@ -90,7 +78,7 @@ def verificar_dobrar(a_parametros, a_multiplicacoes, b_parametros, b_multiplicac
         pendente()
     problemas = []
     for nome, (valor, certo) in respostas.items():
-        fator = _como_numero(valor, f"o fator {nome}")
+        fator = como_numero(valor, f"o fator {nome}")
         if abs(fator - certo) > 0.05:
             problemas.append(f"o fator {nome} não é {valor!r}: escreva as duas contagens com os novos "
                              "valores e divida pela antiga.")
