@@ -63,7 +63,10 @@ $(VENV_EDICOES)/.instalado: Makefile constraints.txt
 corrigir: $(VENV_CORRECAO)/.instalado bubblewrap
 	$(VENV_CORRECAO)/bin/python -m correcao $(ENTREGAS) $(if $(J),-j $(J)) $(if $(SEM_ISOLAMENTO),--sem-isolamento)
 
-$(VENV_CORRECAO)/.instalado: constraints.txt pyproject.toml $(wildcard cursoconv/*.py)
+# Todo arquivo do pacote (verificadores, figuras, dados do modo rápido): mudar um deles reinstala.
+ARQUIVOS_DO_PACOTE := $(shell find cursoconv -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
+
+$(VENV_CORRECAO)/.instalado: constraints.txt pyproject.toml $(ARQUIVOS_DO_PACOTE)
 	$(PYTHON) -m venv $(VENV_CORRECAO)
 	$(VENV_CORRECAO)/bin/python -m pip install --quiet -c constraints.txt $(PACOTES_CORRECAO)
 	$(VENV_CORRECAO)/bin/python -m pip install --quiet --no-deps --force-reinstall .

@@ -5,6 +5,7 @@ expressões; o zizmor (PyPI, ``--offline``) confere a segurança (permissões, a
 por hash, injeção de texto). Os dois também são vistos acusando um workflow ruim.
 """
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -156,3 +157,31 @@ def test_versao_acusa_etiqueta_que_nao_e_a_do_config():
                        capture_output=True, text=True, timeout=LIMITE_S)
     assert r.returncode == 1
     assert "etiqueta" in r.stderr and "make edicoes" in r.stderr
+
+
+def test_make_corrigir_reinstala_o_modulo_quando_qualquer_arquivo_dele_muda(tmp_path):
+    """A correção roda o cursoconv *instalado* em .venv-correcao: mudar um verificador
+    (cursoconv/exercicios/), uma figura ou os dados do modo rápido tem de reinstalá-lo,
+    ou as entregas seriam corrigidas com os verificadores de antes."""
+    for nome in ("Makefile", "constraints.txt", "pyproject.toml"):
+        shutil.copy2(RAIZ / nome, tmp_path / nome)
+    arquivos = subprocess.run(["git", "ls-files", "cursoconv"], cwd=RAIZ, capture_output=True, text=True,
+                              check=True, timeout=LIMITE_S).stdout.split()
+    for arquivo in arquivos:
+        (tmp_path / arquivo).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / arquivo).touch()
+    instalado = tmp_path / ".venv-correcao" / ".instalado"
+    instalado.parent.mkdir()
+    instalado.touch()
+    antigo = instalado.stat().st_mtime - 3600
+    for caminho in [tmp_path / n for n in ("Makefile", "constraints.txt", "pyproject.toml", *arquivos)]:
+        os.utime(caminho, (antigo, antigo))
+    em_dia = lambda: subprocess.run(["make", "-q", ".venv-correcao/.instalado"], cwd=tmp_path,  # noqa: E731
+                                    capture_output=True, timeout=LIMITE_S).returncode == 0
+    assert em_dia()
+    mudados = [a for a in arquivos if a.startswith(("cursoconv/exercicios/", "cursoconv/figuras/", "cursoconv/subconjunto/"))]
+    assert mudados
+    for arquivo in mudados:
+        os.utime(tmp_path / arquivo)  # agora: mais novo que a instalação
+        assert not em_dia(), f"mudar {arquivo} não reinstala o cursoconv em .venv-correcao"
+        os.utime(tmp_path / arquivo, (antigo, antigo))
