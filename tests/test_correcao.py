@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -372,9 +373,8 @@ def test_relatorio_aponta_e_reune(turma):
 
 # ------------------------------------------------------------- a caixa sozinha
 
-def test_caixa_limita_processos_disco_e_rede():
-    limites = caixa.Limites(processos=40, disco=16 * 2**20)
-    r = caixa.executar('''
+#: Um aluno hostil dentro da caixa: muitos processos, disco cheio, rede, ver fora, reescrever o módulo.
+CODIGO_HOSTIL = """
 import os, socket, subprocess
 filhos = []
 for i in range(200):
@@ -387,27 +387,87 @@ try:
     with open(os.path.expanduser("~/grande"), "wb") as f:
         for _ in range(64):
             f.write(b"x" * 2**20)
-except OSError as e:
+except OSError:
     print("disco cheio")
 s = socket.socket(); s.settimeout(2)
-print("rede", s.connect_ex(("1.1.1.1", 80)), s.connect_ex(("127.0.0.1", 22)) if False else "")
-raiz = %r
-print("licoes", os.path.exists(%r), sorted(os.listdir(raiz)) if os.path.isdir(raiz) else [])
+print("rede", s.connect_ex(("1.1.1.1", 80)))
+for pasta in ("__FORA__", "/work"):
+    print("ve", pasta, os.path.exists(pasta))
 import cursoconv
 print("modulo", cursoconv.__file__)
-''' % (str(RAIZ), str(RAIZ / "lessons")), limites=limites)
+try:
+    open(cursoconv.__file__, "a").write("# mudei")
+    print("reescrevi o módulo")
+except OSError:
+    print("módulo só leitura")
+"""
+
+
+def test_caixa_limita_processos_disco_e_rede():
+    limites = caixa.Limites(processos=40, disco=16 * 2**20)
+    raiz = str(RAIZ)
+    r = caixa.executar(CODIGO_HOSTIL.replace("__FORA__", str(RAIZ / "lessons")) + f"""
+print("licoes", sorted(os.listdir({raiz!r})) if os.path.isdir({raiz!r}) else [])
+""", limites=limites)
     saida = r.stdout
     assert r.returncode == 0, r.stderr[-2000:]
     processos = int(re.search(r"processos (\d+)", saida)[1])
-    assert processos < 40, saida
+    assert 10 < processos < 40, saida
     assert "disco cheio" in saida
     assert "rede 0" not in saida
     # Da raiz do repositório, a caixa só vê o ambiente virtual, quando ele mora dentro dela (.venv), e
     # só porque é montado no mesmo caminho: nem lessons/, nem edicoes/, nem o código.
     dentro = Path(sys.prefix).resolve()
     visiveis = [dentro.relative_to(RAIZ).parts[0]] if dentro.is_relative_to(RAIZ) else []
-    assert f"licoes False {visiveis}" in saida, saida
-    assert "modulo /opt/curso/cursoconv/__init__.py" in saida
+    assert f"ve {RAIZ / 'lessons'} False" in saida and f"licoes {visiveis}" in saida, saida
+    assert "modulo /opt/curso/cursoconv/__init__.py" in saida and "módulo só leitura" in saida, saida
+
+
+PYTHON_DE_TODOS = "/usr/bin/python3.11"  # um Python que o usuário nobody pode ler (o da pyenv fica em /root)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.access(PYTHON_DE_TODOS, os.X_OK),
+                    reason="precisa de root (para virar nobody) e de um Python fora de /root")
+def test_caixa_de_um_instrutor_sem_root():
+    """O instrutor comum (não root): o bwrap roda direto, sem o preparo do root; a caixa limita
+    processos, disco e rede do mesmo jeito, e os processos que o instrutor já tem abertos (aqui,
+    120 de nobody, acima do limite de 40) não contam contra o limite da caixa."""
+    import tempfile
+    fora = Path(tempfile.mkdtemp(prefix="correcao-sem-root-", dir="/tmp"))  # o tmp do pytest é só do root
+    try:
+        _instrutor_sem_root(fora)
+    finally:
+        shutil.rmtree(fora, ignore_errors=True)
+
+
+def _instrutor_sem_root(tmp_path):
+    copia = tmp_path / "curso"
+    for pacote in ("correcao", "cursoconv"):
+        shutil.copytree(RAIZ / pacote, copia / pacote, ignore=shutil.ignore_patterns("__pycache__"))
+    (copia / "prova.py").write_text(f"""
+from correcao import caixa
+r = caixa.executar({CODIGO_HOSTIL.replace('__FORA__', str(tmp_path))!r}, limites=caixa.Limites(processos=40, disco=16 * 2**20))
+print(r.returncode, r.stdout, r.stderr[-1500:])
+""", encoding="utf-8")
+    # Os arquivos são do instrutor (como o checkout e o .venv-correcao dele): só a caixa os protege.
+    subprocess.run(["chown", "-R", f"{caixa.NOBODY}:{caixa.NOBODY}", str(tmp_path)], check=True, timeout=30)
+    como_nobody = ["setpriv", f"--reuid={caixa.NOBODY}", f"--regid={caixa.NOBODY}", "--clear-groups"]
+    ocupados = subprocess.Popen(como_nobody + ["sh", "-c", f"for i in $(seq 120); do sleep 60 & done; wait # {MARCA}"],
+                                start_new_session=True)
+    try:
+        time.sleep(1)
+        r = subprocess.run(como_nobody + ["env", "-i", f"HOME={tmp_path}", "PATH=/usr/bin:/bin",
+                                          f"PYTHONPATH={copia}", PYTHON_DE_TODOS, str(copia / "prova.py")],
+                           capture_output=True, text=True, timeout=120)
+    finally:
+        os.killpg(ocupados.pid, signal.SIGKILL)
+        ocupados.wait(timeout=30)
+    saida = r.stdout
+    assert r.returncode == 0 and saida.startswith("0 "), saida + r.stderr
+    assert 10 < int(re.search(r"processos (\d+)", saida)[1]) < 40, saida
+    assert "disco cheio" in saida and "rede 0" not in saida, saida
+    assert f"ve {tmp_path} False" in saida and "ve /work False" in saida, saida
+    assert "modulo /opt/curso/cursoconv/__init__.py" in saida and "módulo só leitura" in saida, saida
 
 
 def test_caixa_nao_deixa_nada_vivo():
