@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pybtex.database
+import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
@@ -53,10 +54,8 @@ def _opcoes(corpo):
     if corpo and corpo[0].strip() == "---":  # opções em YAML entre "---"
         fim = next((k for k in range(1, len(corpo)) if corpo[k].strip() == "---"), None)
         if fim:
-            for o in corpo[1:fim]:
-                if ":" in o:
-                    chave, valor = o.split(":", 1)
-                    opcoes[chave.strip()] = valor.strip()
+            yaml_ = yaml.safe_load("\n".join(corpo[1:fim])) or {}
+            opcoes.update((chave, "" if valor is None else str(valor)) for chave, valor in yaml_.items())
             del corpo[:fim + 1]
     return opcoes
 
