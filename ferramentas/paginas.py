@@ -9,6 +9,8 @@ uma linha por lição. ``python -m ferramentas.sincronizar`` os refaz.
 """
 import re
 
+from markdown_it.tree import SyntaxTreeNode
+
 from ferramentas import myst, repositorio
 from ferramentas.cabecalho import MARCA_SELO, MARCA_TEMPO, caminho_edicao, duracao
 from ferramentas.repositorio import titulo_da_licao
@@ -18,18 +20,13 @@ MARCA_FIM = "<!-- fim do trecho gerado -->"
 
 
 def objetivos(texto):
-    """Os itens da lista de objetivos (a que vem depois da linha com "Objetivos")."""
-    itens, achou = [], False
-    for linha in texto.split("\n"):
-        if not achou:
-            achou = "Objetivos" in linha
-        elif linha.startswith("- "):
-            itens.append(linha[2:].strip())
-        elif itens and linha.startswith("  ") and linha.strip():
-            itens[-1] += " " + linha.strip()
-        elif itens:
-            break
-    return itens
+    """Os itens da primeira lista depois do parágrafo que diz "Objetivos" (lida pelo markdown-it-py)."""
+    achou = False
+    for no in SyntaxTreeNode(myst.LEITOR.parse(texto)).children:
+        if achou and no.type == "bullet_list":
+            return [" ".join(l.strip() for l in item.children[0].children[0].content.split("\n")) for item in no.children]
+        achou = achou or any("Objetivos" in n.content for n in no.walk() if n.type == "inline")
+    return []
 
 
 DOC_RELATIVO = re.compile(r"(\{doc\}`[^`<]*<)([^/>][^>]*>`)")
