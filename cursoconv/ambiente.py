@@ -49,7 +49,7 @@ def escolher_dispositivo():
     """Devolve a GPU NVIDIA (``cuda``), a GPU da Apple (``mps``) ou, sem nenhuma, a ``cpu``."""
     if torch.cuda.is_available():
         return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+    if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
 
@@ -73,12 +73,10 @@ def conferir_dispositivo(dispositivo=None):
             raise DispositivoIndisponivel(
                 f"Você pediu {dispositivo}, mas esta máquina tem {torch.cuda.device_count()} GPU(s), "
                 "numeradas a partir de 0. Use device=\"cuda\" (a primeira).")
-    elif dispositivo.type == "mps":
-        mps = getattr(torch.backends, "mps", None)
-        if mps is None or not mps.is_available():
-            raise DispositivoIndisponivel(
-                "Você pediu device=\"mps\" (GPU da Apple), mas ela não está disponível aqui. "
-                "Use device=\"cpu\" ou não passe device.")
+    elif dispositivo.type == "mps" and not torch.backends.mps.is_available():
+        raise DispositivoIndisponivel(
+            "Você pediu device=\"mps\" (GPU da Apple), mas ela não está disponível aqui. "
+            "Use device=\"cpu\" ou não passe device.")
     return dispositivo
 
 

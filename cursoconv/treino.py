@@ -14,11 +14,7 @@ from .avaliacao import (calcular_perda, conferir_argumentos, conferir_saidas, ev
                         soma_da_perda)
 from .carregadores import CarregadorDeTensores
 from .grafo_cuda import GrafoCUDA
-from .protecao import (AvaliacaoInvalida, PedidoDeParada, PontoBom, Rodada, TreinoDivergiu, avisar_parada,
-                       conferir_avaliacao, conferir_divergencia)
-
-__all__ = ["AvaliacaoInvalida", "TreinoDivergiu", "evaluate_accuracy", "train_validate", "Iteracao", "IteracaoNaCPU",
-           "VERIFICAR_A_CADA"]
+from .protecao import PedidoDeParada, PontoBom, Rodada, avisar_parada, conferir_avaliacao, conferir_divergencia
 
 #: Na GPU, de quantas em quantas iterações o laço confere se a perda virou NaN ou
 #: infinita (conferir obriga a CPU a esperar a GPU; na CPU confere-se sempre).

@@ -17,7 +17,8 @@ from .carregadores import (LIMITE_MEMORIA_GIB, SUBCONJUNTO, TAMANHO_VALIDACAO, C
 from .dados import (CLASSES, MD5_DESCOMPACTADO, RAIZ_PADRAO, VARIAVEL_DADOS, ErroDeDados,
                     preparar_fashion_mnist)
 from .graficos import mostrar_imagens, plotar_historico
-from .treino import AvaliacaoInvalida, TreinoDivergiu, train_validate
+from .protecao import AvaliacaoInvalida, TreinoDivergiu
+from .treino import train_validate
 
 __all__ = [
     "AvaliacaoInvalida", "CLASSES", "CarregadorDeTensores", "DispositivoIndisponivel", "EPOCAS_RAPIDO", "ErroDeDados",

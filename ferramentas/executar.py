@@ -28,7 +28,6 @@ from nbclient import NotebookClient
 
 from ferramentas import repositorio
 
-TEMPOS = repositorio.TEMPOS
 CABECALHO_TEMPOS = """\
 # Tempo para executar cada lição do início ao fim com os dados completos
 # (segundos), anotado por python -m ferramentas.executar: não edite à mão. A página
@@ -75,8 +74,8 @@ def anotar(licao, duracao, tipo, descricao):
     tempos.setdefault(Path(licao).stem, {})[tipo] = {
         "segundos": round(duracao, 1), "maquina": descricao,
         "pytorch": torch.__version__.split("+")[0], "data": datetime.date.today().isoformat()}
-    TEMPOS.write_text(CABECALHO_TEMPOS + yaml.safe_dump(tempos, allow_unicode=True, sort_keys=True),
-                      encoding="utf-8")
+    texto = CABECALHO_TEMPOS + yaml.safe_dump(tempos, allow_unicode=True, sort_keys=True)
+    repositorio.TEMPOS.write_text(texto, encoding="utf-8")
 
 
 if __name__ == "__main__":

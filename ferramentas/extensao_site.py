@@ -22,7 +22,6 @@ O ``_config.yml`` a carrega (``sphinx: local_extensions``). Ela faz cinco coisas
 import gettext
 from dataclasses import dataclass, field
 import importlib.util
-import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -38,6 +37,8 @@ from sphinx.search.pt import SearchPortuguese
 from sphinx.util.i18n import CatalogRepository
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+from ferramentas import repositorio
 
 PASTA_MATHJAX = "mathjax"  # na raiz do site montado
 SCRIPT_MATHJAX = "tex-chtml.js"  # entrada TeX, saída em HTML e CSS
@@ -105,12 +106,6 @@ def _sem_scripts_repetidos(app, pagename, templatename, context, doctree):
     context["script_files"] = unicos
 
 
-def numero_da_licao(docname):
-    """O número da lição pelo nome do arquivo (``lessons/04-agrupamento`` → 4), ou None."""
-    m = re.match(r"lessons/(\d+)-", docname)
-    return int(m[1]) if m else None
-
-
 def _exercicios_por_licao(app, env):
     """Numera os exercícios por lição: "Exercício 4.2" é o 2º exercício da lição 04.
 
@@ -118,11 +113,11 @@ def _exercicios_por_licao(app, env):
     "Exercício 3"). Este gancho roda depois de o Sphinx numerar tudo (evento
     ``env-get-updated``) e troca o número de cada exercício de uma lição por (lição,
     posição na lição); títulos, links ``{ref}`` e a página única usam o novo número.
-    ``ferramentas/myst.py`` numera do mesmo jeito para as edições e a correção.
+    ``ferramentas/myst.py`` numera do mesmo jeito (com ``repositorio.numero_da_licao``) para as edições e a correção.
     """
     mudaram = []
     for docname, tipos in env.toc_fignumbers.items():
-        licao = numero_da_licao(docname)
+        licao = repositorio.numero_da_licao(docname)
         exercicios = tipos.get("exercise")
         if licao is None or not exercicios:
             continue

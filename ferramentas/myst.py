@@ -15,9 +15,9 @@ Só o que as edições (``ferramentas.edicoes``), a página dos instrutores
 """
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pybtex.database
+import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
@@ -53,10 +53,8 @@ def _opcoes(corpo):
     if corpo and corpo[0].strip() == "---":  # opções em YAML entre "---"
         fim = next((k for k in range(1, len(corpo)) if corpo[k].strip() == "---"), None)
         if fim:
-            for o in corpo[1:fim]:
-                if ":" in o:
-                    chave, valor = o.split(":", 1)
-                    opcoes[chave.strip()] = valor.strip()
+            yaml_ = yaml.safe_load("\n".join(corpo[1:fim])) or {}
+            opcoes.update((chave, "" if valor is None else str(valor)) for chave, valor in yaml_.items())
             del corpo[:fim + 1]
     return opcoes
 
@@ -141,21 +139,15 @@ def rotulos_com_verificador():
     return achados
 
 
-def numero_da_licao(licao):
-    """O número da lição pelo nome do arquivo: ``04-agrupamento`` → 4."""
-    m = re.match(r"(\d+)-", Path(licao).stem)
-    if not m:
-        raise SystemExit(f"{licao}: o nome de uma lição começa pelo número dela (NN-nome.ipynb).")
-    return int(m[1])
-
-
 def exercicios():
     """Os exercícios do livro, na ordem do ``_toc.yml``, numerados como no site ("4.2")."""
     lista, por_rotulo = [], {}
     com_verificador = rotulos_com_verificador()
     for licao in repositorio.licoes():
         nb = repositorio.ler_licao(licao)
-        numero_licao, n = numero_da_licao(licao), 0
+        numero_licao, n = repositorio.numero_da_licao(licao), 0
+        if numero_licao is None:
+            raise SystemExit(f"{licao}: o nome de uma lição começa pelo número dela (NN-nome.ipynb).")
         for celula in nb.cells:
             if celula.cell_type != "markdown":
                 continue

@@ -9,6 +9,8 @@ uma linha por lição. ``python -m ferramentas.sincronizar`` os refaz.
 """
 import re
 
+from markdown_it.tree import SyntaxTreeNode
+
 from ferramentas import myst, repositorio
 from ferramentas.cabecalho import MARCA_SELO, MARCA_TEMPO, caminho_edicao, duracao
 from ferramentas.repositorio import titulo_da_licao
@@ -18,18 +20,13 @@ MARCA_FIM = "<!-- fim do trecho gerado -->"
 
 
 def objetivos(texto):
-    """Os itens da lista de objetivos (a que vem depois da linha com "Objetivos")."""
-    itens, achou = [], False
-    for linha in texto.split("\n"):
-        if not achou:
-            achou = "Objetivos" in linha
-        elif linha.startswith("- "):
-            itens.append(linha[2:].strip())
-        elif itens and linha.startswith("  ") and linha.strip():
-            itens[-1] += " " + linha.strip()
-        elif itens:
-            break
-    return itens
+    """Os itens da primeira lista depois do parágrafo que diz "Objetivos" (lida pelo markdown-it-py)."""
+    achou = False
+    for no in SyntaxTreeNode(myst.LEITOR.parse(texto)).children:
+        if achou and no.type == "bullet_list":
+            return [" ".join(l.strip() for l in item.children[0].children[0].content.split("\n")) for item in no.children]
+        achou = achou or any("Objetivos" in n.content for n in no.walk() if n.type == "inline")
+    return []
 
 
 DOC_RELATIVO = re.compile(r"(\{doc\}`[^`<]*<)([^/>][^>]*>`)")
@@ -47,8 +44,15 @@ def apresentacao(texto):
     return DOC_RELATIVO.sub(r"\1/lessons/\2", "\n".join(linhas).strip())
 
 
+def licoes_lidas():
+    """``(arquivo, notebook, medidas)`` de cada lição, na ordem do livro (``medidas``: a entrada de ``tempos.yml``)."""
+    tempos = repositorio.tempos()
+    for arquivo in repositorio.licoes():
+        yield arquivo, repositorio.ler_licao(arquivo), tempos.get(arquivo.stem, {})
+
+
 def tempos_com_notas():
-    """A tabela de tempos com o hardware em notas numeradas abaixo (compacta no celular)."""
+    """A tabela de tempos de cada lição (CPU e GPU), com o hardware em notas numeradas abaixo (compacta no celular)."""
     maquinas = []
 
     def celula(medida):
@@ -59,8 +63,10 @@ def tempos_com_notas():
             maquinas.append(nota)
         return f"{duracao(medida['segundos'])} ({maquinas.index(nota) + 1})"
 
-    tabela = tabela_tempos(celula)
-    return tabela + "\n\n" + "\n".join(f"({i}) {nota}  " for i, nota in enumerate(maquinas, 1)).rstrip()
+    tabela = ["| lição | CPU | GPU |", "| --- | --- | --- |"]
+    tabela += [f"| {titulo_da_licao(nb)} | {celula(medidas.get('cpu'))} | {celula(medidas.get('gpu'))} |"
+               for _, nb, medidas in licoes_lidas()]
+    return "\n".join(tabela) + "\n\n" + "\n".join(f"({i}) {nota}  " for i, nota in enumerate(maquinas, 1)).rstrip()
 
 
 #: Estimativa do tempo de aula: leitura do texto e do código (palavras por minuto) e
@@ -101,12 +107,10 @@ def tabela_exercicios(exercicios):
 
 def trecho_instrutores():
     """O texto gerado da página para instrutores: uma seção por lição e as tabelas."""
-    tempos = repositorio.tempos()
     todos = myst.exercicios()
     partes = []
     anterior = None
-    for arquivo in repositorio.licoes():
-        nb = repositorio.ler_licao(arquivo)
+    for arquivo, nb, medidas in licoes_lidas():
         caminho = repositorio.relativo(arquivo)
         titulo = titulo_da_licao(nb)
         exercicios = [e for e in todos if e.licao == arquivo.stem]
@@ -131,7 +135,7 @@ def trecho_instrutores():
         numeros = ", ".join(str(e.numero) for e in exercicios)
         partes.append(f"**Exercícios.** {len(exercicios)} ({numeros}), {automaticos} corrigidos "
                       f"automaticamente e {len(exercicios) - automaticos} por leitura.\n")
-        leitura, fazer, maquina = tempo_de_aula(nb, exercicios, tempos.get(arquivo.stem, {}))
+        leitura, fazer, maquina = tempo_de_aula(nb, exercicios, medidas)
         total = 5 * round((leitura + fazer + maquina) / 5 + 0.49)
         partes.append(f"**Tempo de aula (estimativa).** Cerca de {total} min: {round(leitura)} min de "
                       f"leitura do texto e do código, {round(fazer)} min de exercícios e "
@@ -148,18 +152,6 @@ def trecho_instrutores():
         tempos_com_notas()])
 
 
-def tabela_tempos(formato):
-    """A tabela de tempos de cada lição (CPU e GPU), lida de ``tempos.yml``."""
-    tempos = repositorio.tempos()
-    tabela = ["| lição | CPU | GPU |", "| --- | --- | --- |"]
-    for arquivo in repositorio.licoes():
-        nb = repositorio.ler_licao(arquivo)
-        titulo = titulo_da_licao(nb)
-        medidas = tempos.get(arquivo.stem, {})
-        tabela.append(f"| {titulo} | {formato(medidas.get('cpu'))} | {formato(medidas.get('gpu'))} |")
-    return "\n".join(tabela)
-
-
 def resumo_da_licao(nb):
     """Uma frase sobre a lição: a da apresentação que diz "Nesta lição...", ou a primeira."""
     frases = re.split(r"(?<=[.!?])\s+", _em_uma_linha(apresentacao(nb.cells[0].source)))
@@ -169,12 +161,9 @@ def resumo_da_licao(nb):
 def trecho_intro():
     """A página inicial: uma linha por lição, com link, do que trata e o tempo na CPU e na GPU
     (o hardware de cada medida está na página para instrutores)."""
-    tempos = repositorio.tempos()
     curto = lambda m: duracao(m["segundos"]) if m else "ainda não medido"
     tabela = ["| lição | do que trata | CPU | GPU |", "| --- | --- | --- | --- |"]
-    for arquivo in repositorio.licoes():
-        nb = repositorio.ler_licao(arquivo)
-        medidas = tempos.get(arquivo.stem, {})
+    for arquivo, nb, medidas in licoes_lidas():
         link = f"[{titulo_da_licao(nb)}]({repositorio.relativo(arquivo)})"
         tabela.append(f"| {link} | {resumo_da_licao(nb)} | {curto(medidas.get('cpu'))} | {curto(medidas.get('gpu'))} |")
     return "\n".join(tabela)

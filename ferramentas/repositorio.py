@@ -127,6 +127,13 @@ def licoes():
     return caminhos
 
 
+def numero_da_licao(caminho):
+    """O número de uma lição pelo nome (``lessons/04-agrupamento`` → 4), ou None fora de ``lessons/``."""
+    caminho = Path(caminho)
+    m = re.match(r"(\d+)-", caminho.name)
+    return int(m[1]) if m and caminho.parent.name == "lessons" else None
+
+
 def relativo(caminho):
     """O caminho relativo à raiz, com barras normais (``lessons/01-....ipynb``)."""
     return Path(caminho).resolve().relative_to(RAIZ).as_posix()

@@ -23,9 +23,6 @@ from ferramentas import repositorio
 from ferramentas.cabecalho import MARCA_SELO, MARCA_TEMPO, caminho_edicao, linha_selo, linha_tempo
 from ferramentas.paginas import sincronizar_pagina, trecho_instrutores, trecho_intro
 
-INTRO = repositorio.INTRO
-INSTRUTORES = repositorio.INSTRUTORES
-
 # A célula de preparação. Ela não pode usar o cursoconv para se instalar (no Colab
 # ele ainda não existe): o pip roda aqui, com o progresso à vista, e a causa de uma
 # falha (versão ou endereço errados, sem internet) é dita em português.
@@ -109,7 +106,7 @@ def main(verificar=False):
             fora.append(repositorio.relativo(arquivo))
             if not verificar:
                 nbformat.write(nb, arquivo)
-    for pagina, trecho in ((INSTRUTORES, trecho_instrutores), (INTRO, trecho_intro)):
+    for pagina, trecho in ((repositorio.INSTRUTORES, trecho_instrutores), (repositorio.INTRO, trecho_intro)):
         if sincronizar_pagina(pagina, trecho(), verificar):
             fora.append(pagina.name)
     if fora:

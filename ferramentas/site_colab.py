@@ -16,8 +16,6 @@ Roda logo depois do sphinx-book-theme, que monta os botões, e muda dois deles:
 O ``_config.yml`` a carrega como ``ferramentas.site_colab`` (``local_extensions``,
 com a raiz do repositório no caminho do Python).
 """
-import re
-
 from ferramentas import repositorio
 
 COLAB = f"{repositorio.COLAB}/github/"
@@ -25,14 +23,11 @@ PASTA_APOSTILAS = "apostilas"  # dentro do site montado
 APOSTILAS = (("aluno", "Apostila do aluno (PDF)"), ("instrutor", "Apostila do instrutor (PDF, com soluções)"))
 
 
-def endereco_da_edicao(url, pagina, versao):
-    """``url`` do botão do tema → endereço da edição Colab de ``pagina`` na ``versao``."""
+def endereco_da_edicao(url, pagina):
+    """``url`` do botão do tema → endereço da edição Colab de ``pagina`` na versão publicada."""
     if not url.startswith(COLAB) or not pagina.startswith("lessons/"):
         return url
-    m = re.match(rf"{re.escape(COLAB)}(?P<dono>[^/]+)/(?P<nome>[^/]+)/blob/", url)
-    if not m:
-        return url
-    return f"{COLAB}{m['dono']}/{m['nome']}/blob/{versao}/edicoes/colab/{pagina[len('lessons/'):]}.ipynb"
+    return repositorio.url_colab(f"edicoes/colab/{pagina[len('lessons/'):]}.ipynb")
 
 
 def botoes_das_apostilas(pathto):
@@ -47,7 +42,7 @@ def _trocar_botoes(app, pagename, templatename, context, doctree):
         if grupo.get("label") == "launch-buttons":
             for botao in grupo.get("buttons", []):
                 if botao.get("url", "").startswith(COLAB):
-                    botao["url"] = endereco_da_edicao(botao["url"], pagename, repositorio.versao())
+                    botao["url"] = endereco_da_edicao(botao["url"], pagename)
         elif grupo.get("label") == "download-buttons":
             grupo["buttons"] = [b for b in grupo.get("buttons", []) if b.get("label") != "download-pdf-button"]
             grupo["buttons"] += botoes_das_apostilas(context["pathto"])

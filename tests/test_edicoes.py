@@ -131,9 +131,9 @@ def test_selos_abrem_a_propria_edicao(licao):
 
 def test_botao_do_site_abre_a_edicao_colab():
     url = "https://colab.research.google.com/github/dono/nome/blob/main/lessons/01-x.ipynb"
-    assert site_colab.endereco_da_edicao(url, "lessons/01-x", "v1.0") == \
-        "https://colab.research.google.com/github/dono/nome/blob/v1.0/edicoes/colab/01-x.ipynb"
-    assert site_colab.endereco_da_edicao(url, "intro", "v1.0") == url
+    assert site_colab.endereco_da_edicao(url, "lessons/01-x") == repositorio.url_colab("edicoes/colab/01-x.ipynb")
+    assert repositorio.url_colab("edicoes/colab/01-x.ipynb").endswith(f"/blob/{repositorio.versao()}/edicoes/colab/01-x.ipynb")
+    assert site_colab.endereco_da_edicao(url, "intro") == url
 
 
 # --------------------------------------------------------------- sem soluções

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from cursoconv import ambiente, treino, utils
+from cursoconv import ambiente, protecao, utils
 
 
 def _pecas_de_treino(saidas=10):
@@ -245,7 +245,7 @@ def test_perda_nan_no_meio_da_epoca_2(monkeypatch):
     with pytest.raises(utils.TreinoDivergiu) as erro:
         utils.train_validate(net, lotes, LotesComVeneno(0, 0), 8, otimizador, loss, 4, device="cpu")
     e = erro.value
-    assert isinstance(e, FloatingPointError) and treino.TreinoDivergiu is utils.TreinoDivergiu
+    assert isinstance(e, FloatingPointError) and protecao.TreinoDivergiu is utils.TreinoDivergiu
     assert (e.epoca, e.iteracao) == (2, 3) and lotes.entregues == 3  # parou na própria iteração
     assert len(e.historico["perda_treino"]) == 1 and all(len(v) == 1 for v in e.historico.values())
     mensagem = str(e)

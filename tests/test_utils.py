@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from cursoconv import ambiente, avaliacao, carregadores, dados, graficos, treino, utils
+from cursoconv import ambiente, avaliacao, carregadores, dados, graficos, protecao, treino, utils
 
 NOMES_ANTIGOS = {
     "load_data_fashion_mnist": carregadores, "train_validate": treino, "evaluate_accuracy": avaliacao,
@@ -16,7 +16,7 @@ NOMES_ANTIGOS = {
     "preparar_fashion_mnist": dados, "MD5_DESCOMPACTADO": dados, "VARIAVEL_DADOS": dados,
     "RAIZ_PADRAO": dados, "VARIAVEL_RAPIDO": ambiente, "EPOCAS_RAPIDO": ambiente,
     "SUBCONJUNTO": carregadores, "CarregadorDeTensores": carregadores, "para_tensores": carregadores,
-    "plotar_historico": graficos, "mostrar_imagens": graficos, "TreinoDivergiu": treino,
+    "plotar_historico": graficos, "mostrar_imagens": graficos, "TreinoDivergiu": protecao,
 }
 
 
