@@ -185,3 +185,18 @@ def test_make_corrigir_reinstala_o_modulo_quando_qualquer_arquivo_dele_muda(tmp_
         os.utime(tmp_path / arquivo)  # agora: mais novo que a instalação
         assert not em_dia(), f"mudar {arquivo} não reinstala o cursoconv em .venv-correcao"
         os.utime(tmp_path / arquivo, (antigo, antigo))
+
+
+def test_requirements_em_faixas_que_contem_as_versoes_fixadas():
+    """requirements.txt dá faixas (de baixo e de cima) e constraints.txt, as versões exatas dentro delas."""
+    from packaging.requirements import Requirement
+    fixadas = dict(l.split("==") for l in (RAIZ / "constraints.txt").read_text(encoding="utf-8").split("\n")
+                   if "==" in l and not l.startswith("#"))
+    for linha in (RAIZ / "requirements.txt").read_text(encoding="utf-8").split("\n"):
+        if not linha.strip() or linha.startswith("#"):
+            continue
+        pedido = Requirement(linha)
+        operadores = {s.operator for s in pedido.specifier}
+        assert {">=", "<"} <= operadores, f"requirements.txt: {linha} sem faixa (>= e <)"
+        if pedido.name in fixadas:
+            assert pedido.specifier.contains(fixadas[pedido.name]), f"{linha} não contém {fixadas[pedido.name]}"
