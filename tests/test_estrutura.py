@@ -189,10 +189,35 @@ def linhas_por_arquivo(raiz, pacotes=PACOTES):
             for caminho in modulos(raiz, pacotes).values()}
 
 
+def linhas_de_codigo(texto):
+    """Linhas com código: sem as docstrings, os comentários e as linhas em branco."""
+    import io
+    import tokenize
+    docstrings = set()
+    for no in ast.walk(ast.parse(texto)):
+        corpo = getattr(no, "body", None)
+        if (isinstance(no, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and corpo
+                and isinstance(corpo[0], ast.Expr) and isinstance(corpo[0].value, ast.Constant)
+                and isinstance(corpo[0].value.value, str)):
+            docstrings.update(range(corpo[0].lineno, corpo[0].end_lineno + 1))
+    com_codigo = set()
+    for ficha in tokenize.generate_tokens(io.StringIO(texto).readline):
+        if ficha.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                              tokenize.DEDENT, tokenize.ENDMARKER):
+            com_codigo.update(range(ficha.start[0], ficha.end[0] + 1))
+    return len(com_codigo - docstrings)
+
+
 def numeros(raiz, pacotes=("cursoconv",), tabela=PAPEL_DE):
     arestas = grafo(raiz, pacotes)
     return {"arquivos": len(arestas), "níveis": niveis(arestas), "círculos": len(circulos(arestas)),
             "importações que sobem": len(sobem(arestas, tabela))}
+
+
+def test_linhas_de_codigo_nao_contam_docstrings_comentarios_nem_brancos():
+    texto = 'def f(x):\n    """Doc\n    em duas linhas."""\n\n    # comentário\n    return (x +\n            1)  # fim\n'
+    assert linhas_de_codigo(texto) == 3  # def, return e a continuação
+    assert linhas_de_codigo('x = """não é docstring,\né um texto"""\n') == 2
 
 
 # ---------------------------------------------------------------- o repositório
@@ -272,6 +297,11 @@ if __name__ == "__main__":
     alvo = Path(sys.argv[1]) if len(sys.argv) > 1 else RAIZ
     print(numeros(alvo))
     contagem = linhas_por_arquivo(alvo, ("cursoconv",))
-    print({grupo: sum(n for a, n in contagem.items() if papel(".".join(Path(a).with_suffix("").parts)
-                                                              .removesuffix(".__init__")) == grupo)
-           for grupo in PAPEIS})
+    codigo = {a: linhas_de_codigo((alvo / a).read_text(encoding="utf-8")) for a in contagem}
+    for titulo, medida in (("linhas", contagem), ("linhas de código (sem docstrings, comentários, brancos)", codigo)):
+        print(titulo, {grupo: sum(n for a, n in medida.items() if papel(".".join(Path(a).with_suffix("").parts)
+                                                                        .removesuffix(".__init__")) == grupo)
+                       for grupo in PAPEIS})
+    ferramentas = [(alvo / a).read_text(encoding="utf-8") for a in linhas_por_arquivo(alvo, ("ferramentas",))]
+    print("ferramentas/: linhas", sum(len(t.splitlines()) for t in ferramentas),
+          "linhas de código", sum(linhas_de_codigo(t) for t in ferramentas))
