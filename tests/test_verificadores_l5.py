@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from cursoconv import lenet, utils
-from cursoconv.exercicios import base
+from cursoconv.exercicios import base, licao4
 from cursoconv.exercicios import licao5 as v
 from cursoconv.exercicios import licao6 as l6
 
@@ -153,3 +153,19 @@ def test_verificador_avaliar(capsys):
     obtido, saida = estado(v.verificar_avaliar, lambda *a: ("alta", "baixa"), capsys)
     assert obtido == "errado" and "números" in saida
     assert estado(v.verificar_avaliar, explode, capsys)[0] == "erro"
+
+
+@pytest.mark.parametrize("verificar, resposta", [
+    (licao4.verificar_lado_da_pilha, lambda n: 1),
+    (v.verificar_entradas_f6, lambda n: 0),
+    (v.verificar_avaliar, lambda net, lotes, loss: (0.5, 1.0)),
+    (l6.verificar_moderna_relu, lenet.lenet5_moderna()),
+    (l6.verificar_moderna_max, lenet.lenet5_moderna()),
+], ids=lambda x: getattr(x, "__name__", ""))
+def test_verificador_nao_mexe_no_gerador_global(verificar, resposta, capsys):
+    # Antes (segunda passada de fuzzing): criar as redes de referência sorteava pesos com o gerador
+    # global, e um verificador rodado depois de utils.fixar_semente(0) mudava o treino seguinte.
+    utils.fixar_semente(0)
+    antes = torch.get_rng_state()
+    estado(verificar, resposta, capsys)
+    assert torch.equal(torch.get_rng_state(), antes)
