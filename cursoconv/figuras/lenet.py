@@ -4,7 +4,7 @@ import torch
 from matplotlib.patches import FancyBboxPatch
 
 from cursoconv.dados import CLASSES
-from cursoconv.lenet import camadas
+from cursoconv.lenet import camadas, previsoes
 from cursoconv.formato import inteiro, virgula_nos_eixos
 from .base import cor_do_texto
 
@@ -71,9 +71,7 @@ def desenhar_previsoes(net, X, y, colunas=4):
 
     Quatro colunas por padrão: a grade fica estreita e os nomes, legíveis no celular.
     """
-    net.eval()
-    with torch.no_grad():
-        previstos = net(X.to(next(net.parameters()).device)).argmax(dim=1).cpu()
+    previstos = previsoes(net, [(X, y)])[0]
     linhas = -(-len(X) // colunas)
     fig, eixos = plt.subplots(linhas, colunas, figsize=(colunas * 1.6, linhas * 2.0), squeeze=False)
     for i, ax in enumerate(eixos.ravel()):
