@@ -97,6 +97,16 @@ def test_tabela_de_camadas_de_rede_sem_parametros():
     assert "total" in lenet.tabela_camadas(nn.Sequential(nn.AvgPool2d(2), nn.Flatten()))
 
 
+def test_curvas_de_um_treino_avaliado_no_teste():
+    # Antes (segunda passada de fuzzing): o histórico de train_validate(..., test_iter, ...), sem
+    # dividir_validacao, dava KeyError: 'perda_validacao'. Agora as curvas de teste saem com esse nome.
+    hist = {"perda_treino": [1.0, 0.5], "perda_teste": [1.1, 0.7],
+            "acuracia_treino": [0.6, 0.8], "acuracia_teste": [0.5, 0.75], "tempo": [1, 1]}
+    fig = figuras.desenhar_curvas(hist, "LeNet-5 moderna")
+    assert [l.get_label() for l in fig.axes[1].lines] == ["treino", "teste"]
+    assert list(fig.axes[1].lines[1].get_ydata()) == [0.5, 0.75]
+
+
 def fig_texto(fig, texto):
     return any(t.get_text() == texto for t in fig.axes[0].texts)
 

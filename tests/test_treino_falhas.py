@@ -185,3 +185,16 @@ def test_iteracao_na_cpu_soma_igual_a_dos_tensores(veneno):
     assert (certos_t, ruim_t, lote_t) == (certos_c, ruim_c, lote_c)
     assert ruim_c == (veneno or -1) and lote_c == bool(veneno)
     assert soma_t == pytest.approx(soma_c, rel=1e-6, nan_ok=True)
+
+
+@pytest.mark.parametrize("chamar", [
+    lambda net, trainer, loss, lote: utils.evaluate_accuracy(lote, net, loss),
+    lambda net, trainer, loss, lote: utils.train_validate(net, lote, [lote], 4, trainer, loss, 1, device="cpu"),
+])
+def test_um_lote_solto_no_lugar_do_carregador(chamar):
+    # Antes (segunda passada de fuzzing): evaluate_accuracy((X, y), net, loss) dava "ValueError: too many
+    # values to unpack (expected 2)", em inglês e sem dizer que (X, y) é um lote, não um carregador.
+    net, trainer, loss = _pecas()
+    lote = next(iter(_dados()))
+    with pytest.raises(TypeError, match=r"um lote só.*\[\(X, y\)\]"):
+        chamar(net, trainer, loss, lote)

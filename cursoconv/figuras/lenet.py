@@ -125,16 +125,18 @@ def desenhar_curvas(historico, rede, marcar=None):
 
     ``historico`` traz as listas ``perda_treino``, ``acuracia_treino``,
     ``perda_validacao`` e ``acuracia_validacao`` (o histórico do laço ``treinar``
-    da lição 5). ``rede`` é o nome da rede, que vai no título de cada gráfico;
-    ``marcar``, uma época a destacar com uma linha vertical tracejada (o fim do
-    treino principal, por exemplo). Os números dos eixos têm vírgula decimal.
+    da lição 5; sem as de validação, usa as de teste). ``rede`` é o nome da rede,
+    que vai no título de cada gráfico; ``marcar``, uma época a destacar com uma
+    linha vertical tracejada (o fim do treino principal, por exemplo). Os números
+    dos eixos têm vírgula decimal.
     """
     fig, eixos = plt.subplots(2, 1, figsize=(6, 6.5))
     fig.subplots_adjust(hspace=0.5)
     epocas = range(1, len(historico["perda_treino"]) + 1)
+    avaliado, nome = ("validacao", "validação") if "perda_validacao" in historico else ("teste", "teste")
     for ax, medida, titulo in zip(eixos, ("perda", "acuracia"), ("perda (entropia cruzada)", "acurácia")):
         ax.plot(epocas, historico[f"{medida}_treino"], marker="o", markersize=3, label="treino")
-        ax.plot(epocas, historico[f"{medida}_validacao"], marker="o", markersize=3, label="validação")
+        ax.plot(epocas, historico[f"{medida}_{avaliado}"], marker="o", markersize=3, label=nome)
         if marcar:
             ax.axvline(marcar, color="#555555", linestyle="--", linewidth=1)
         ax.set_xlabel("época")
