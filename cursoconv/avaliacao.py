@@ -47,6 +47,12 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
                          f"carregadores com o lote que quer: utils.load_data_fashion_mnist({batch_size}).")
     for nome, carregador in (("train_iter", train_iter), ("test_iter", test_iter)):
         conferir_carregador(nome, carregador)
+        papel = getattr(carregador, "papel", None)  # dos carregadores do curso: "treino", "teste" ou "validação"
+        if papel in (("teste", "validação") if nome == "train_iter" else ("treino",)):
+            raise ValueError(f"{nome} é o carregador de {papel}: os carregadores estão trocados? A ordem é "
+                             "train_validate(net, train_iter, valid_iter, batch_size, trainer, loss, num_epochs): "
+                             "treina com o primeiro e avalia no segundo. Treinar com a validação (ou o teste), ou "
+                             "avaliar no próprio treino, dá números que não medem o que a rede generaliza.")
         if hasattr(carregador, "__len__") and len(carregador) == 0:
             raise ValueError(f"{nome} está vazio (nenhum lote): confira o carregador de dados, por "
                              "exemplo train_iter, test_iter = utils.load_data_fashion_mnist(128).")

@@ -198,3 +198,14 @@ def test_um_lote_solto_no_lugar_do_carregador(chamar):
     lote = next(iter(_dados()))
     with pytest.raises(TypeError, match=r"um lote só.*\[\(X, y\)\]"):
         chamar(net, trainer, loss, lote)
+
+
+def test_carregadores_trocados_de_lugar():
+    # Antes (segunda passada de fuzzing): train_validate(net, valid_iter, train_iter, ...) treinava calado
+    # com a validação e chamava de "perda_teste" a perda medida no próprio treino.
+    net, trainer, loss = _pecas()
+    treino, validacao = utils.dividir_validacao(_dados(20, 4), 5)
+    with pytest.raises(ValueError, match="train_iter é o carregador de validação"):
+        utils.train_validate(net, validacao, treino, 4, trainer, loss, 1, device="cpu")
+    with pytest.raises(ValueError, match="test_iter é o carregador de treino"):
+        utils.train_validate(net, treino, treino, 4, trainer, loss, 1, device="cpu")
