@@ -120,7 +120,7 @@ def como_tensor(valor, nome="a resposta", forma=None):
     if forma is not None and tuple(tensor.shape) != tuple(forma):
         reprovar(f"{nome} deve ter forma {tuple(forma)}, mas tem forma {tuple(tensor.shape)}.")
     if not torch.isfinite(tensor).all():  # com NaN toda comparação dá falso, e nada seria reprovado
-        reprovar(f"{nome} tem valores NaN ou infinitos: use só números finitos.")
+        reprovar(f"{nome} tem valores NaN ou infinitos (uma divisão por zero?): todos devem ser números finitos.")
     return tensor
 
 
