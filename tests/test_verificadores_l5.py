@@ -169,3 +169,23 @@ def test_verificador_nao_mexe_no_gerador_global(verificar, resposta, capsys):
     antes = torch.get_rng_state()
     estado(verificar, resposta, capsys)
     assert torch.equal(torch.get_rng_state(), antes)
+
+
+def avaliar_pelo_dataset(net, data_iter, loss):
+    """Certa, e a forma comum nos livros: conta as amostras com len(data_iter.dataset)."""
+    soma_perda, acertos = 0.0, 0
+    with torch.no_grad():
+        for X, y in data_iter:
+            y_hat = net(X)
+            soma_perda += loss(y_hat, y).item() * len(y)
+            acertos += (y_hat.argmax(dim=1) == y).sum().item()
+    return acertos / len(data_iter.dataset), soma_perda / len(data_iter.dataset)
+
+
+def test_verificador_avaliar_aceita_len_do_dataset(capsys):
+    # Antes (segunda passada de fuzzing): o verificador passava uma lista de lotes, e a resposta certa acima,
+    # que funciona com o valid_iter da lição, dava «erro» (AttributeError: 'list' object has no attribute
+    # 'dataset'). Agora ele passa um carregador como os do curso, com lotes de tamanhos diferentes.
+    assert estado(v.verificar_avaliar, avaliar_pelo_dataset, capsys)[0] == "correto"
+    obtido, saida = estado(v.verificar_avaliar, avaliar_por_lote, capsys)
+    assert obtido == "errado" and "média das perdas dos lotes" in saida
