@@ -7,6 +7,9 @@ import torch
 
 from .dados import CLASSES
 
+#: Mais imagens que isto numa grade de ``mostrar_imagens`` é um erro (um lote de 256 cabe).
+MAXIMO_DE_IMAGENS = 256
+
 
 def plotar_historico(historico, ax=None):
     """Desenha as curvas de perda e de acurácia de um histórico de ``train_validate``, uma acima da outra
@@ -41,6 +44,9 @@ def mostrar_imagens(imagens, rotulos, titulos=None, colunas=8, escala=1.5):
         imagens = imagens[None]
     if imagens.dim() == 4:
         imagens = imagens[:, 0]
+    if len(imagens) > MAXIMO_DE_IMAGENS:  # 60 000 quadros levariam minutos e gigabytes
+        raise ValueError(f"Recebi {len(imagens)} imagens: mostre no máximo {MAXIMO_DE_IMAGENS} imagens de cada vez, "
+                         "como utils.mostrar_imagens(X[:16], y[:16]).")
     nomes = list(titulos) if titulos else [CLASSES[int(r)] for r in torch.as_tensor(rotulos).reshape(-1)]
     if len(nomes) != len(imagens):
         raise ValueError(f"Recebi {len(imagens)} imagens e {len(nomes)} {'títulos' if titulos else 'rótulos'}: passe "

@@ -63,6 +63,9 @@ def test_graficos_com_entradas_de_estudante():
     assert [a.get_title() for a in utils.mostrar_imagens(X[0, 0], y[0]).axes[:1]] == ["camiseta"]
     with pytest.raises(ValueError, match="4 imagens e 2 rótulos"):  # antes: IndexError
         utils.mostrar_imagens(X, y[:2])
+    # o treino inteiro: antes, 60 000 quadros (minutos e gigabytes, a sessão parecia travada)
+    with pytest.raises(ValueError, match=r"no máximo 256 imagens.*X\[:16\]"):
+        utils.mostrar_imagens(torch.zeros(60000, 1, 28, 28), torch.zeros(60000, dtype=torch.long))
     hist = {"perda_treino": [1.0, 0.5], "perda_teste": [1.1, 0.7],
             "acuracia_treino": [0.6, 0.8], "acuracia_teste": [0.5, 0.75], "tempo": [1, 1]}
     with pytest.raises(ValueError, match=r"plt.subplots\(2, 1\)"):  # antes: 'Axes' object is not iterable
