@@ -311,3 +311,7 @@ def test_posicao_fora_da_saida_explica_em_portugues(posicao):
     for desenhar in (figuras.expressao, figuras.desenhar_correlacao):
         with pytest.raises(ValueError, match="fora da saída, que tem 2×2"):
             desenhar(X, K, posicao=posicao)
+    # o mesmo no agrupamento (lição 4): antes, (-1, 0) escrevia "máx() = 13", uma janela vazia
+    for desenhar in (figuras.conta_agrupamento, figuras.desenhar_agrupamento):
+        with pytest.raises(ValueError, match="fora da saída, que tem 2×2"):
+            desenhar(torch.arange(16.0).reshape(4, 4), (2, 2), posicao=posicao)
