@@ -37,8 +37,17 @@ def modo_rapido():
         f"{', '.join(v for v in VALORES_SIM if v != '1')} e {', '.join(v for v in VALORES_NAO if v not in ('', '0'))}).")
 
 
+def conferir_semente(semente):
+    """A semente como ``int``; uma que o NumPy ou o PyTorch recusariam (em inglês) é um ``ValueError``."""
+    if isinstance(semente, bool) or not isinstance(semente, (int, np.integer)) or not 0 <= semente < 2**32:
+        raise ValueError(f"semente deve ser um inteiro de 0 a 2**32 − 1 (4.294.967.295), como 0; "
+                         f"recebi {semente!r}.")
+    return int(semente)
+
+
 def fixar_semente(semente=0):
     """Fixa as sementes de ``random``, NumPy e PyTorch (CPU e GPU) para repetir resultados."""
+    semente = conferir_semente(semente)
     random.seed(semente)
     np.random.seed(semente)
     torch.manual_seed(semente)  # também semeia todas as GPUs

@@ -23,6 +23,14 @@ def validar_modelo(net, loss):
                         f"recebi {type(loss).__name__}.")
 
 
+def conferir_carregador(nome, carregador):
+    """Recusa um lote solto, ``(X, y)``, onde se espera um carregador (cada item, um lote)."""
+    if isinstance(carregador, (tuple, list)) and len(carregador) == 2 and all(
+            isinstance(t, torch.Tensor) for t in carregador):
+        raise TypeError(f"{nome} recebeu um lote só, (X, y), mas espera um carregador de lotes, como test_iter. "
+                        "Para usar um lote só, ponha-o numa lista: [(X, y)].")
+
+
 def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, num_epochs):
     """As conferências de ``train_validate`` antes de treinar: cada problema, uma mensagem com a correção."""
     validar_modelo(net, loss)
@@ -38,6 +46,13 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
                          f"lote é o do carregador, e batch_size não o muda. Passe batch_size={lote} ou crie os "
                          f"carregadores com o lote que quer: utils.load_data_fashion_mnist({batch_size}).")
     for nome, carregador in (("train_iter", train_iter), ("test_iter", test_iter)):
+        conferir_carregador(nome, carregador)
+        papel = getattr(carregador, "papel", None)  # dos carregadores do curso: "treino", "teste" ou "validação"
+        if papel in (("teste", "validação") if nome == "train_iter" else ("treino",)):
+            raise ValueError(f"{nome} é o carregador de {papel}: os carregadores estão trocados? A ordem é "
+                             "train_validate(net, train_iter, valid_iter, batch_size, trainer, loss, num_epochs): "
+                             "treina com o primeiro e avalia no segundo. Treinar com a validação (ou o teste), ou "
+                             "avaliar no próprio treino, dá números que não medem o que a rede generaliza.")
         if hasattr(carregador, "__len__") and len(carregador) == 0:
             raise ValueError(f"{nome} está vazio (nenhum lote): confira o carregador de dados, por "
                              "exemplo train_iter, test_iter = utils.load_data_fashion_mnist(128).")
@@ -145,6 +160,7 @@ def evaluate_accuracy(data_iter, net, loss):
     estava, mesmo com erro.
     """
     validar_modelo(net, loss)
+    conferir_carregador("data_iter", data_iter)
     dispositivo = next((p.device for p in net.parameters()), torch.device("cpu"))
     modos = [(m, m.training) for m in net.modules()]
     soma_l = torch.zeros((), device=dispositivo)

@@ -176,7 +176,7 @@ def dividir_validacao(train_iter, tamanho=TAMANHO_VALIDACAO, semente=0):
     if tamanho >= len(X):
         raise ValueError(f"A validação de {inteiro(tamanho)} imagens não deixaria nada para treinar: o treino "
                          f"tem {inteiro(len(X))}. Use um tamanho menor, como {inteiro(len(X) // 6)}.")
-    ordem = torch.randperm(len(X), generator=torch.Generator().manual_seed(semente))
+    ordem = torch.randperm(len(X), generator=torch.Generator().manual_seed(ambiente.conferir_semente(semente)))
     validacao, treino = ordem[:tamanho].sort().values, ordem[tamanho:].sort().values
     lote = train_iter.batch_size
     return (CarregadorDeTensores(X[treino], y[treino], lote, train_iter.embaralhar, "treino"),

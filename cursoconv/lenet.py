@@ -45,12 +45,26 @@ def contar_parametros(net):
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
 
 
+def dispositivo_de(net):
+    """O dispositivo dos pesos de ``net`` (a CPU, se ela não tem pesos)."""
+    return next((p.device for p in net.parameters()), torch.device("cpu"))
+
+
 def camadas(net, forma_entrada=(1, 1, 32, 32)):
     """Lista ``(nome, tipo, forma da saída, parâmetros)`` de cada camada, medida com uma passada real."""
-    linhas, X = [], torch.zeros(forma_entrada, device=next(net.parameters()).device)
+    if len(forma_entrada) != 4:
+        raise ValueError("forma_entrada deve ter 4 números, (lote, canais, altura, largura), como (1, 1, 32, 32); "
+                         f"recebi {tuple(forma_entrada)}.")
+    linhas, X = [], torch.zeros(forma_entrada, device=dispositivo_de(net))
     with torch.no_grad():
         for nome, camada in net.named_children():
-            X = camada(X)
+            try:
+                X = camada(X)
+            except RuntimeError as erro:
+                raise ValueError(
+                    f"A camada {nome} ({type(camada).__name__}) não aceitou a entrada de forma {tuple(X.shape)} "
+                    f"({erro}). Confira forma_entrada (lote, canais, altura, largura; a LeNet-5 recebe "
+                    "(1, 1, 32, 32)) e as camadas da rede, em ordem: print(net).") from erro
             linhas.append((nome, type(camada).__name__, tuple(X.shape[1:]), contar_parametros(camada)))
     return linhas
 
@@ -68,13 +82,16 @@ def tabela_camadas(net, forma_entrada=(1, 1, 32, 32)):
 
 @torch.no_grad()
 def previsoes(net, data_iter):
-    """Rótulos previstos e verdadeiros de todo ``data_iter``, na CPU."""
-    dispositivo = next(net.parameters()).device
+    """Rótulos previstos e verdadeiros de todo ``data_iter``, na CPU; a rede volta ao modo em que estava."""
+    dispositivo, treinando = dispositivo_de(net), net.training
     net.eval()
     previstos, reais = [], []
-    for X, y in data_iter:
-        previstos.append(net(X.to(dispositivo)).argmax(dim=1).cpu())
-        reais.append(y.cpu())
+    try:
+        for X, y in data_iter:
+            previstos.append(net(X.to(dispositivo)).argmax(dim=1).cpu())
+            reais.append(y.cpu())
+    finally:
+        net.train(treinando)
     return torch.cat(previstos), torch.cat(reais)
 
 

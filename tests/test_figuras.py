@@ -302,3 +302,16 @@ def test_matrizes_largas_continuam_na_linha_de_baixo():
     largas = [torch.zeros(8, 8)] * 3
     assert len(linhas(figuras.mostrar_matrizes(largas, ["a", "b", "c"]))) == 2  # não cabem numa linha
     assert len(linhas(figuras.mostrar_matrizes([torch.zeros(6, 8), torch.zeros(1, 2)], ["x", "k"]))) == 1
+
+
+@pytest.mark.parametrize("posicao", [(2, 0), (0, 5), (-1, 0)])
+def test_posicao_fora_da_saida_explica_em_portugues(posicao):
+    # Antes (segunda passada de fuzzing): trocar range(2) por range(3) no laço da lição 1 dava IndexError
+    # em inglês, e uma posição negativa escrevia, calada, uma conta pela metade (janela vazia).
+    for desenhar in (figuras.expressao, figuras.desenhar_correlacao):
+        with pytest.raises(ValueError, match="fora da saída, que tem 2×2"):
+            desenhar(X, K, posicao=posicao)
+    # o mesmo no agrupamento (lição 4): antes, (-1, 0) escrevia "máx() = 13", uma janela vazia
+    for desenhar in (figuras.conta_agrupamento, figuras.desenhar_agrupamento):
+        with pytest.raises(ValueError, match="fora da saída, que tem 2×2"):
+            desenhar(torch.arange(16.0).reshape(4, 4), (2, 2), posicao=posicao)

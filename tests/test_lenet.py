@@ -67,6 +67,46 @@ def test_figuras_desenham_o_que_recebem():
     assert len([a for a in figuras.desenhar_previsoes(net, X, y).axes if a.images]) == 3
 
 
+def test_previsoes_e_figura_devolvem_a_rede_no_modo_em_que_estava():
+    # Antes (segunda passada de fuzzing): lenet.previsoes e figuras.desenhar_previsoes deixavam a rede
+    # em net.eval(), e um laço de treino escrito à mão depois delas treinava em modo de avaliação.
+    net, X, y = lenet.lenet5_moderna(), torch.rand(3, 1, 32, 32), torch.tensor([1, 2, 3])
+    lenet.previsoes(net, [(X, y)])
+    assert net.training
+    figuras.desenhar_previsoes(net, X, y)
+    assert net.training
+    net.eval()
+    lenet.previsoes(net, [(X, y)])
+    assert not net.training
+
+
+@pytest.mark.parametrize("chamada, trecho", [
+    # antes: RuntimeError em inglês (Kernel size can't be greater than actual input size)
+    (lambda: lenet.tabela_camadas(lenet.lenet5_moderna(), (1, 1, 28, 28)), "C5"),
+    # antes: RuntimeError em inglês (mat1 and mat2 shapes cannot be multiplied)
+    (lambda: figuras.desenhar_arquitetura(nn.Sequential(nn.Flatten(), nn.Linear(784, 10))), "forma_entrada"),
+    (lambda: lenet.tabela_camadas(lenet.lenet5_moderna(), (1, 32, 32)), "4 números"),
+])
+def test_tabela_de_camadas_com_entrada_que_nao_passa_explica_em_portugues(chamada, trecho):
+    with pytest.raises(ValueError, match=trecho):
+        chamada()
+
+
+def test_tabela_de_camadas_de_rede_sem_parametros():
+    # antes: StopIteration sem mensagem nenhuma (next() sobre os parâmetros de uma rede sem pesos)
+    assert "total" in lenet.tabela_camadas(nn.Sequential(nn.AvgPool2d(2), nn.Flatten()))
+
+
+def test_curvas_de_um_treino_avaliado_no_teste():
+    # Antes (segunda passada de fuzzing): o histórico de train_validate(..., test_iter, ...), sem
+    # dividir_validacao, dava KeyError: 'perda_validacao'. Agora as curvas de teste saem com esse nome.
+    hist = {"perda_treino": [1.0, 0.5], "perda_teste": [1.1, 0.7],
+            "acuracia_treino": [0.6, 0.8], "acuracia_teste": [0.5, 0.75], "tempo": [1, 1]}
+    fig = figuras.desenhar_curvas(hist, "LeNet-5 moderna")
+    assert [l.get_label() for l in fig.axes[1].lines] == ["treino", "teste"]
+    assert list(fig.axes[1].lines[1].get_ydata()) == [0.5, 0.75]
+
+
 def fig_texto(fig, texto):
     return any(t.get_text() == texto for t in fig.axes[0].texts)
 

@@ -185,3 +185,27 @@ def test_iteracao_na_cpu_soma_igual_a_dos_tensores(veneno):
     assert (certos_t, ruim_t, lote_t) == (certos_c, ruim_c, lote_c)
     assert ruim_c == (veneno or -1) and lote_c == bool(veneno)
     assert soma_t == pytest.approx(soma_c, rel=1e-6, nan_ok=True)
+
+
+@pytest.mark.parametrize("chamar", [
+    lambda net, trainer, loss, lote: utils.evaluate_accuracy(lote, net, loss),
+    lambda net, trainer, loss, lote: utils.train_validate(net, lote, [lote], 4, trainer, loss, 1, device="cpu"),
+])
+def test_um_lote_solto_no_lugar_do_carregador(chamar):
+    # Antes (segunda passada de fuzzing): evaluate_accuracy((X, y), net, loss) dava "ValueError: too many
+    # values to unpack (expected 2)", em inglês e sem dizer que (X, y) é um lote, não um carregador.
+    net, trainer, loss = _pecas()
+    lote = next(iter(_dados()))
+    with pytest.raises(TypeError, match=r"um lote só.*\[\(X, y\)\]"):
+        chamar(net, trainer, loss, lote)
+
+
+def test_carregadores_trocados_de_lugar():
+    # Antes (segunda passada de fuzzing): train_validate(net, valid_iter, train_iter, ...) treinava calado
+    # com a validação e chamava de "perda_teste" a perda medida no próprio treino.
+    net, trainer, loss = _pecas()
+    treino, validacao = utils.dividir_validacao(_dados(20, 4), 5)
+    with pytest.raises(ValueError, match="train_iter é o carregador de validação"):
+        utils.train_validate(net, validacao, treino, 4, trainer, loss, 1, device="cpu")
+    with pytest.raises(ValueError, match="test_iter é o carregador de treino"):
+        utils.train_validate(net, treino, treino, 4, trainer, loss, 1, device="cpu")

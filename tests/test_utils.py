@@ -50,3 +50,40 @@ def test_historico_e_grafico():
     assert list(ax[1].lines[1].get_ydata()) == [0.5, 0.75]
     fig = utils.mostrar_imagens(torch.rand(3, 1, 28, 28), torch.tensor([0, 9, 1]), colunas=2)
     assert [a.get_title() for a in fig.axes[:3]] == ["camiseta", "bota", "calça"]
+
+
+def test_graficos_com_entradas_de_estudante():
+    # Antes (segunda passada de fuzzing), cada chamada abaixo dava um erro do Python em inglês.
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    X, y = torch.rand(4, 1, 28, 28), torch.tensor([0, 9, 1, 2])
+    # uma imagem só: antes "IndexError: invalid index of a 0-dim tensor"
+    assert [a.get_title() for a in utils.mostrar_imagens(X[0], y[0]).axes[:1]] == ["camiseta"]
+    assert [a.get_title() for a in utils.mostrar_imagens(X[0, 0], y[0]).axes[:1]] == ["camiseta"]
+    with pytest.raises(ValueError, match="4 imagens e 2 rótulos"):  # antes: IndexError
+        utils.mostrar_imagens(X, y[:2])
+    # o treino inteiro: antes, 60 000 quadros (minutos e gigabytes, a sessão parecia travada)
+    with pytest.raises(ValueError, match=r"no máximo 256 imagens.*X\[:16\]"):
+        utils.mostrar_imagens(torch.zeros(60000, 1, 28, 28), torch.zeros(60000, dtype=torch.long))
+    hist = {"perda_treino": [1.0, 0.5], "perda_teste": [1.1, 0.7],
+            "acuracia_treino": [0.6, 0.8], "acuracia_teste": [0.5, 0.75], "tempo": [1, 1]}
+    with pytest.raises(ValueError, match=r"plt.subplots\(2, 1\)"):  # antes: 'Axes' object is not iterable
+        utils.plotar_historico(hist, plt.subplots()[1])
+    for errado in (None, [hist, hist]):  # antes: TypeError ... not subscriptable / list indices
+        with pytest.raises(TypeError, match="o dicionário que utils.train_validate devolve"):
+            utils.plotar_historico(errado)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("semente", [None, "0", 0.5, -1, 2**40])
+def test_semente_que_nao_serve_explica_em_portugues(semente, monkeypatch):
+    # Antes (segunda passada de fuzzing): "RuntimeError: manual_seed expected a long, but got NoneType"
+    # e, no NumPy, "Seed must be between 0 and 2**32 - 1", em inglês.
+    monkeypatch.delenv(ambiente.VARIAVEL_RAPIDO, raising=False)
+    with pytest.raises((TypeError, ValueError), match="semente deve ser um inteiro de 0 a"):
+        utils.fixar_semente(semente)
+    X = torch.rand(12, 1, 2, 2)
+    carregador = utils.CarregadorDeTensores(X, torch.arange(12) % 10, 4, True)
+    with pytest.raises((TypeError, ValueError), match="semente deve ser um inteiro de 0 a"):
+        utils.dividir_validacao(carregador, 3, semente)

@@ -94,6 +94,16 @@ def nao_feita(*args):
     raise NotImplementedError("complete esta função")
 
 
+def dobra_x_e_calcula(calcular):
+    """Uma resposta errada que mexe na entrada: dobra X no lugar e só depois calcula."""
+    return lambda X, K: calcular(X.mul_(2), K)
+
+
+def calcula_e_zera_x(calcular):
+    """Uma resposta certa que, depois de calcular, zera X no lugar (a saída já está pronta)."""
+    return lambda X, K: (calcular(X, K), X.zero_())[0]
+
+
 # ---------------------------------------------------------------- casos
 # Cada caso: verificador, situação, argumentos, estado esperado, trecho esperado na mensagem.
 
@@ -237,6 +247,19 @@ CASOS = [
     (v.verificar_campo_receptivo, "malformada", (lambda camadas: [7],), ERRADO, "inteiro"),
     (v.verificar_campo_receptivo, "levanta", (levanta,), ERRO, "ValueError"),
     (v.verificar_campo_receptivo, "sem return", (sem_return,), ERRADO, "return"),
+    # Segunda passada de fuzzing. Antes: NaN no núcleo passava como "correto" (toda comparação com NaN
+    # é falsa); NaN nos fatores também; infinito num inteiro dava OverflowError em inglês; e uma função
+    # que mexia na entrada (X.mul_) era julgada contra a entrada mexida: a errada passava, a certa não.
+    (v.verificar_borda_horizontal, "malformada", (torch.full((3, 3), math.nan),), ERRADO, "NaN"),
+    (v.verificar_borda_horizontal, "malformada", ([[1, 1, 1], [0, math.nan, 0], [-1, -1, -1]],), ERRADO, "NaN"),
+    (v.verificar_pesos_cinza, "malformada", (torch.full((1, 3, 1, 1), math.inf),), ERRADO, "infinit"),
+    (v.verificar_dobrar, "malformada", (math.nan, math.nan, math.nan, math.nan), ERRADO, "finito"),
+    (v.verificar_custo_resnet, "malformada", (math.inf, 118013952), ERRADO, "inteiro"),
+    (v.verificar_lotes, "malformada", (lambda n, b: (math.inf, 1),), ERRADO, "inteiro"),
+    (v.verificar_corr2d_vetorizada, "errada", (dobra_x_e_calcula(corr2d_vetorizada),), ERRADO, "valores"),
+    (v.verificar_corr2d_vetorizada, "certa", (calcula_e_zera_x(corr2d_vetorizada),), CERTO, ""),
+    (v.verificar_corr2d_matricial, "errada", (dobra_x_e_calcula(corr2d_matricial),), ERRADO, "valores"),
+    (v.verificar_corr2d_matricial, "certa", (calcula_e_zera_x(corr2d_matricial),), CERTO, ""),
 ]
 
 

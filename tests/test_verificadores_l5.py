@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from cursoconv import lenet, utils
-from cursoconv.exercicios import base
+from cursoconv.exercicios import base, licao4
 from cursoconv.exercicios import licao5 as v
 from cursoconv.exercicios import licao6 as l6
 
@@ -153,3 +153,39 @@ def test_verificador_avaliar(capsys):
     obtido, saida = estado(v.verificar_avaliar, lambda *a: ("alta", "baixa"), capsys)
     assert obtido == "errado" and "números" in saida
     assert estado(v.verificar_avaliar, explode, capsys)[0] == "erro"
+
+
+@pytest.mark.parametrize("verificar, resposta", [
+    (licao4.verificar_lado_da_pilha, lambda n: 1),
+    (v.verificar_entradas_f6, lambda n: 0),
+    (v.verificar_avaliar, lambda net, lotes, loss: (0.5, 1.0)),
+    (l6.verificar_moderna_relu, lenet.lenet5_moderna()),
+    (l6.verificar_moderna_max, lenet.lenet5_moderna()),
+], ids=lambda x: getattr(x, "__name__", ""))
+def test_verificador_nao_mexe_no_gerador_global(verificar, resposta, capsys):
+    # Antes (segunda passada de fuzzing): criar as redes de referência sorteava pesos com o gerador
+    # global, e um verificador rodado depois de utils.fixar_semente(0) mudava o treino seguinte.
+    utils.fixar_semente(0)
+    antes = torch.get_rng_state()
+    estado(verificar, resposta, capsys)
+    assert torch.equal(torch.get_rng_state(), antes)
+
+
+def avaliar_pelo_dataset(net, data_iter, loss):
+    """Certa, e a forma comum nos livros: conta as amostras com len(data_iter.dataset)."""
+    soma_perda, acertos = 0.0, 0
+    with torch.no_grad():
+        for X, y in data_iter:
+            y_hat = net(X)
+            soma_perda += loss(y_hat, y).item() * len(y)
+            acertos += (y_hat.argmax(dim=1) == y).sum().item()
+    return acertos / len(data_iter.dataset), soma_perda / len(data_iter.dataset)
+
+
+def test_verificador_avaliar_aceita_len_do_dataset(capsys):
+    # Antes (segunda passada de fuzzing): o verificador passava uma lista de lotes, e a resposta certa acima,
+    # que funciona com o valid_iter da lição, dava «erro» (AttributeError: 'list' object has no attribute
+    # 'dataset'). Agora ele passa um carregador como os do curso, com lotes de tamanhos diferentes.
+    assert estado(v.verificar_avaliar, avaliar_pelo_dataset, capsys)[0] == "correto"
+    obtido, saida = estado(v.verificar_avaliar, avaliar_por_lote, capsys)
+    assert obtido == "errado" and "média das perdas dos lotes" in saida

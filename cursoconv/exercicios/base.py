@@ -1,19 +1,17 @@
 """A base dos verificadores: um só formato de resultado, um só sorteio, um só vigia de atalhos.
 
-Todo verificador é uma função decorada com :func:`verificador`: recebe a
-resposta do estudante e termina sempre com uma mensagem em português, nunca com
-um traceback (``Exercício «bordas horizontais»: ainda não está certo.`` e, em
-seguida, ``- o núcleo não reage às bordas horizontais``). O resultado fica em
-``RESULTADOS`` (rótulo → estado e mensagem), que a correção automática (``make
-corrigir``) lê; os estados possíveis estão em ``ESTADOS``. A função decorada
-devolve a lista de problemas (vazia = correto) ou interrompe a verificação com
-:func:`pendente` ou :func:`reprovar`; :func:`chamar`, :func:`como_tensor` e
-:func:`como_inteiro` já tratam os erros comuns (tipo ou forma errados, exceção,
-``return`` esquecido). As entradas de teste vêm de :class:`Sorteio`, e
-:class:`Vigia` flagra a convolução e o agrupamento prontos do PyTorch, por
-qualquer nome. Os verificadores de cada lição ficam em ``licao0.py`` a ``licao5.py``.
+Todo verificador é uma função decorada com :func:`verificador`: recebe a resposta do estudante e termina
+sempre com uma mensagem em português, nunca com um traceback (``Exercício «bordas horizontais»: ainda não
+está certo.`` e, em seguida, ``- o núcleo não reage às bordas horizontais``). O resultado fica em
+``RESULTADOS`` (rótulo → estado e mensagem), que a correção automática (``make corrigir``) lê; os estados
+possíveis estão em ``ESTADOS``. A função decorada devolve a lista de problemas (vazia = correto) ou
+interrompe a verificação com :func:`pendente` ou :func:`reprovar`; :func:`chamar`, :func:`como_tensor` e
+:func:`como_inteiro` já tratam os erros comuns (tipo ou forma errados, NaN, exceção, ``return`` esquecido).
+As entradas de teste vêm de :class:`Sorteio`, e :class:`Vigia` flagra a convolução e o agrupamento prontos
+do PyTorch, por qualquer nome. Os verificadores de cada lição ficam em ``licao0.py`` a ``licao6.py``.
 """
 import functools
+import math
 import re
 import secrets
 
@@ -70,7 +68,8 @@ def verificador(rotulo, nome=None):
         @functools.wraps(funcao)
         def verificar(*args, **kwargs):
             try:
-                problemas = funcao(*args, **kwargs) or []
+                with torch.random.fork_rng(devices=[]):  # as redes de referência não mexem no gerador global
+                    problemas = funcao(*args, **kwargs) or []
             except _Veredito as v:
                 estado, mensagem = v.estado, v.mensagem
             except Exception as erro:  # um caso que o verificador não previu: nunca um traceback
@@ -88,11 +87,8 @@ def verificador(rotulo, nome=None):
 
 
 def _descrever(args):
-    partes = []
-    for a in args:
-        forma = getattr(a, "shape", None)
-        partes.append("×".join(map(str, forma)) if forma is not None else repr(a))
-    return " e ".join(partes)
+    formas = [getattr(a, "shape", None) for a in args]
+    return " e ".join("×".join(map(str, f)) if f is not None else repr(a) for a, f in zip(args, formas))
 
 
 def chamar(funcao, *args):
@@ -123,6 +119,8 @@ def como_tensor(valor, nome="a resposta", forma=None):
         reprovar(f"{nome} deve ser um tensor (ou uma lista de números), mas é um {type(valor).__name__}.")
     if forma is not None and tuple(tensor.shape) != tuple(forma):
         reprovar(f"{nome} deve ter forma {tuple(forma)}, mas tem forma {tuple(tensor.shape)}.")
+    if not torch.isfinite(tensor).all():  # com NaN toda comparação dá falso, e nada seria reprovado
+        reprovar(f"{nome} tem valores NaN ou infinitos (uma divisão por zero?): todos devem ser números finitos.")
     return tensor
 
 
@@ -135,10 +133,12 @@ def como_numero(valor, nome="a resposta", inteiro=False):
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
     try:
         numero = int(valor) if inteiro else float(valor)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r} ({type(valor).__name__}).")
     if inteiro and numero != valor:
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
+    if not math.isfinite(numero):  # com NaN toda comparação dá falso, e nada seria reprovado
+        reprovar(f"{nome} deve ser um número finito, mas é {valor!r}.")
     return numero
 
 
@@ -242,7 +242,8 @@ class Vigia(TorchDispatchMode):
 
 
 def chamar_vigiado(funcao, *args):
-    """Chama a função do estudante como :func:`chamar`, com um :class:`Vigia`; devolve (resultado, vigia)."""
+    """:func:`chamar` com um :class:`Vigia` e cópias dos tensores (mexer neles não muda a conta certa)."""
+    args = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
     with Vigia() as vigia:
         resultado = chamar(funcao, *args)
     return resultado, vigia

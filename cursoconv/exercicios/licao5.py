@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from cursoconv.avaliacao import evaluate_accuracy
+from cursoconv.carregadores import CarregadorDeTensores
 from cursoconv.lenet import contar_parametros, lenet5_moderna
 from .base import Sorteio, chamar, como_inteiro, pendente, reprovar, verificador
 
@@ -147,12 +148,13 @@ def verificar_avaliar(funcao):
         with torch.no_grad():
             for p in net.parameters():
                 p.copy_(torch.randn(p.shape, generator=gerador))
-        # lotes de tamanhos diferentes: a média das médias dos lotes não é a média por amostra
-        tamanhos = [int(t) for t in torch.randint(1, 12, (int(torch.randint(2, 5, (1,), generator=gerador)),),
-                                                  generator=gerador)]
-        tamanhos[-1] = 1 if caso % 2 == 0 else tamanhos[-1]
-        lotes = [(torch.randn(t, 1, entradas, generator=gerador),
-                  torch.randint(0, classes, (t,), generator=gerador)) for t in tamanhos]
+        # um carregador como o valid_iter da lição (com .dataset), de lotes de b e o último menor (1 nos
+        # casos pares): a média das médias dos lotes não é a média por amostra
+        b, k = int(torch.randint(2, 12, (1,), generator=gerador)), int(torch.randint(2, 5, (1,), generator=gerador))
+        tamanhos = [b] * (k - 1) + [1 if caso % 2 == 0 else int(torch.randint(1, b, (1,), generator=gerador))]
+        n = sum(tamanhos)
+        lotes = CarregadorDeTensores(torch.randn(n, 1, entradas, generator=gerador),
+                                     torch.randint(0, classes, (n,), generator=gerador), b, False)
         loss = nn.CrossEntropyLoss()
         acc_ref, perda_ref = evaluate_accuracy(lotes, net, loss)
         with _vigiar_chamadas(evaluate_accuracy) as chamadas:

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from cursoconv import conv
 from cursoconv.formato import enxuto
-from .base import COR_BORDA, fechar_figura, gif, grade
+from .base import COR_BORDA, conferir_posicao, fechar_figura, gif, grade
 
 NOMES_MODO = {"max": "máx", "media": "média"}
 #: Tamanho das letras das figuras da lição 4. No celular (tela de 360 px), o livro mostra
@@ -30,9 +30,10 @@ def conta_agrupamento(X, tamanho, modo="max", posicao=(0, 0), preenchimento=0, p
     k_h, k_w = tamanho
     s_h, s_w = tamanho if passo is None else passo
     Xp = _moldura(X, preenchimento, modo)
-    r, c = posicao[0] * s_h, posicao[1] * s_w
-    janela = Xp[r:r + k_h, c:c + k_w].flatten()
     Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
+    r, c = conferir_posicao(posicao, Y)
+    r, c = r * s_h, c * s_w
+    janela = Xp[r:r + k_h, c:c + k_w].flatten()
     escritos = [enxuto(v) for v in janela]
     # com vírgula decimal, os valores se separam por ponto e vírgula: média(0,5; 1; 2; 3)
     valores = "; ".join(escritos) if modo == "media" or any("," in v for v in escritos) else ", ".join(escritos)
@@ -56,7 +57,7 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
     Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
     n_h, n_w = Xp.shape
     m_h, m_w = Y.shape
-    i, j = posicao
+    i, j = conferir_posicao(posicao, Y)
     x_saida = n_w + 2.0
     largura = x_saida + m_w + 0.3
     altura = n_h + 2.0

@@ -25,6 +25,15 @@ def _luminancia(cor):
     return 0.2126 * canais[0] + 0.7152 * canais[1] + 0.0722 * canais[2]
 
 
+def conferir_posicao(posicao, Y):
+    """Recusa uma ``posicao`` fora da saída ``Y`` (uma negativa daria, calada, uma janela vazia)."""
+    i, j = posicao
+    if not (0 <= i < Y.shape[0] and 0 <= j < Y.shape[1]):
+        raise ValueError(f"posicao={tuple(posicao)} está fora da saída, que tem {Y.shape[0]}×{Y.shape[1]} valores: "
+                         f"use linhas de 0 a {Y.shape[0] - 1} e colunas de 0 a {Y.shape[1] - 1}.")
+    return i, j
+
+
 def contraste(cor1, cor2):
     """Razão de contraste entre duas cores (WCAG 2): de 1 (iguais) a 21 (preto e branco)."""
     a, b = sorted((_luminancia(cor1), _luminancia(cor2)), reverse=True)

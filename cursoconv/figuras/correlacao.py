@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from cursoconv import conv
 from cursoconv.formato import enxuto, virgula_nos_eixos
-from .base import UNIDADE, cor_do_texto, fechar_figura, fonte_legivel, gif, grade, largura_do_texto
+from .base import UNIDADE, conferir_posicao, cor_do_texto, fechar_figura, fonte_legivel, gif, grade, largura_do_texto
 
 
 def _saida(Xp, K, passo):
@@ -25,7 +25,7 @@ def _saida(Xp, K, passo):
 def expressao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1)):
     """A conta de uma posição da saída, por extenso: "0×0 + 1×1 + 3×2 + 4×3 = 19"."""
     Xp, K3, Y = _preparar(X, K, preenchimento, passo)
-    i, j = posicao
+    i, j = conferir_posicao(posicao, Y)
     k_h, k_w = K3.shape[1:]
     r, c = i * passo[0], j * passo[1]
     partes = []

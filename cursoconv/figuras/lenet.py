@@ -4,7 +4,7 @@ import torch
 from matplotlib.patches import FancyBboxPatch
 
 from cursoconv.dados import CLASSES
-from cursoconv.lenet import camadas
+from cursoconv.lenet import camadas, previsoes
 from cursoconv.formato import inteiro, virgula_nos_eixos
 from .base import cor_do_texto
 
@@ -71,9 +71,7 @@ def desenhar_previsoes(net, X, y, colunas=4):
 
     Quatro colunas por padrão: a grade fica estreita e os nomes, legíveis no celular.
     """
-    net.eval()
-    with torch.no_grad():
-        previstos = net(X.to(next(net.parameters()).device)).argmax(dim=1).cpu()
+    previstos = previsoes(net, [(X, y)])[0]
     linhas = -(-len(X) // colunas)
     fig, eixos = plt.subplots(linhas, colunas, figsize=(colunas * 1.6, linhas * 2.0), squeeze=False)
     for i, ax in enumerate(eixos.ravel()):
@@ -127,16 +125,18 @@ def desenhar_curvas(historico, rede, marcar=None):
 
     ``historico`` traz as listas ``perda_treino``, ``acuracia_treino``,
     ``perda_validacao`` e ``acuracia_validacao`` (o histórico do laço ``treinar``
-    da lição 5). ``rede`` é o nome da rede, que vai no título de cada gráfico;
-    ``marcar``, uma época a destacar com uma linha vertical tracejada (o fim do
-    treino principal, por exemplo). Os números dos eixos têm vírgula decimal.
+    da lição 5; sem as de validação, usa as de teste). ``rede`` é o nome da rede,
+    que vai no título de cada gráfico; ``marcar``, uma época a destacar com uma
+    linha vertical tracejada (o fim do treino principal, por exemplo). Os números
+    dos eixos têm vírgula decimal.
     """
     fig, eixos = plt.subplots(2, 1, figsize=(6, 6.5))
     fig.subplots_adjust(hspace=0.5)
     epocas = range(1, len(historico["perda_treino"]) + 1)
+    avaliado, nome = ("validacao", "validação") if "perda_validacao" in historico else ("teste", "teste")
     for ax, medida, titulo in zip(eixos, ("perda", "acuracia"), ("perda (entropia cruzada)", "acurácia")):
         ax.plot(epocas, historico[f"{medida}_treino"], marker="o", markersize=3, label="treino")
-        ax.plot(epocas, historico[f"{medida}_validacao"], marker="o", markersize=3, label="validação")
+        ax.plot(epocas, historico[f"{medida}_{avaliado}"], marker="o", markersize=3, label=nome)
         if marcar:
             ax.axvline(marcar, color="#555555", linestyle="--", linewidth=1)
         ax.set_xlabel("época")
