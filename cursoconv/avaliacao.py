@@ -2,6 +2,7 @@
 vira uma mensagem em português com a causa e a correção (o original fica em ``erro.__cause__``).
 """
 
+import warnings
 from collections.abc import Iterator
 
 import torch
@@ -76,6 +77,10 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
         raise ValueError(f"A rede já tem pesos NaN ou infinitos antes do treino (em {', '.join(ruins)}): "
                          "nenhuma taxa de aprendizado conserta isso. Crie a rede de novo (ou carregue pesos bons "
                          "com net.load_state_dict) e crie o otimizador com os parâmetros dela.")
+    if not any(p.requires_grad for p in net.parameters()):
+        raise ValueError("A rede não tem nenhum parâmetro treinável: todos estão com requires_grad=False "
+                         "(congelados), e sem gradientes nada aprende. Descongele-os antes de treinar: "
+                         "for p in net.parameters(): p.requires_grad_(True).")
     da_rede = {id(p) for p in net.parameters()}
     de_fora = [p for grupo in trainer.param_groups for p in grupo["params"] if id(p) not in da_rede]
     if de_fora:
@@ -131,6 +136,27 @@ def conferir_saidas(net, y_hat, y, loss, classes=None):
     classes = classes or int(y.max()) + 1
     if y_hat.shape[1] < classes:
         raise _erro_de_saidas(net, y_hat.shape[1], classes)
+
+
+def conferir_probabilidades(y_hat, loss):
+    """No 1º lote do treino: ``nn.CrossEntropyLoss`` já aplica o softmax (um ``nn.Softmax`` no fim da
+    rede só atrasa o aprendizado: aviso), e ``nn.NLLLoss`` espera log-probabilidades (sem elas, a perda
+    cai sem limite, abaixo de zero: erro, antes de mexer nos pesos)."""
+    if y_hat.dim() != 2 or not y_hat.is_floating_point():
+        return
+    y_hat = y_hat.detach().float()
+    if isinstance(loss, nn.CrossEntropyLoss) and bool((y_hat >= 0).all()) and torch.allclose(
+            y_hat.sum(dim=1), torch.ones_like(y_hat[:, 0]), atol=1e-3):
+        warnings.warn("As saídas da rede já são probabilidades (cada linha soma 1: há um nn.Softmax no fim?), e "
+                      "nn.CrossEntropyLoss aplica o softmax de novo: a rede aprende bem mais devagar. Tire o "
+                      "nn.Softmax do fim da rede (a perda já o faz); para ver as probabilidades, use "
+                      "torch.softmax(net(X), dim=1) fora do treino.", UserWarning, stacklevel=2)
+    elif isinstance(loss, nn.NLLLoss) and not torch.allclose(y_hat.logsumexp(dim=1), torch.zeros_like(y_hat[:, 0]),
+                                                             atol=1e-3):
+        raise ValueError("nn.NLLLoss espera log-probabilidades (a saída de um nn.LogSoftmax(dim=1) no fim da "
+                         "rede), e as saídas desta rede não são: com elas a perda fica negativa e cai sem limite, "
+                         "e a rede não aprende. Ponha nn.LogSoftmax(dim=1) como última camada, ou troque a perda "
+                         "por nn.CrossEntropyLoss(), que já faz as duas coisas.")
 
 
 def calcular_perda(loss, net, y_hat, y):

@@ -96,5 +96,12 @@ def previsoes(net, data_iter):
 
 
 def matriz_de_confusao(previstos, reais, classes=10):
-    """Matriz ``M[real, previsto]`` com a contagem de cada par."""
+    """Matriz ``M[real, previsto]`` com a contagem de cada par (classes de 0 a ``classes`` − 1)."""
+    for nome, t in (("previstos", previstos), ("reais", reais)):
+        if t.is_floating_point():
+            raise TypeError(f"{nome} deve ter as classes, inteiros de 0 a {classes - 1}, e não números com "
+                            f"vírgula (probabilidades ou saídas da rede?): use net(X).argmax(dim=1).")
+        if len(t) and (int(t.min()) < 0 or int(t.max()) >= classes):
+            raise ValueError(f"{nome} tem a classe {int(t.min()) if int(t.min()) < 0 else int(t.max())}, mas as "
+                             f"classes vão de 0 a {classes - 1}; passe classes= com o número certo de classes.")
     return torch.bincount(reais * classes + previstos, minlength=classes * classes).reshape(classes, classes)

@@ -10,8 +10,8 @@ import time
 import torch
 
 from . import ambiente
-from .avaliacao import (calcular_perda, conferir_argumentos, conferir_saidas, evaluate_accuracy, prever,
-                        soma_da_perda)
+from .avaliacao import (calcular_perda, conferir_argumentos, conferir_probabilidades, conferir_saidas,
+                        evaluate_accuracy, prever, soma_da_perda)
 from .carregadores import CarregadorDeTensores
 from .grafo_cuda import GrafoCUDA
 from .protecao import PedidoDeParada, PontoBom, Rodada, avisar_parada, conferir_avaliacao, conferir_divergencia
@@ -47,6 +47,7 @@ class Iteracao:
         y_hat = prever(self.net, X)                       # 1. previsão
         if not self.conferido:
             conferir_saidas(self.net, y_hat, y, self.loss, self.classes)
+            conferir_probabilidades(y_hat, self.loss)
             self.conferido = True
         l = calcular_perda(self.loss, self.net, y_hat, y)  # 2. perda
         self.otimizador.zero_grad(set_to_none=True)       # 3. zera os gradientes

@@ -272,3 +272,14 @@ def test_cada_exercicio_tem_verificador_ou_criterios(licao, licao6, qual):
     assert set(verificadores) <= rotulos, "verificador sem exercício na lição"
     # Todo exercício lido por uma pessoa tem critérios de correção dentro da solução.
     assert texto.count("**Critérios de correção:**") >= len(modulo.CORRIGIDOS_POR_LEITURA)
+
+
+def test_matriz_de_confusao_recusa_classes_fora_da_faixa():
+    """Uma previsão 12 com 10 classes caía, calada, noutra célula (real 1, previsto 2)."""
+    reais = torch.tensor([0, 1])
+    with pytest.raises(ValueError, match=r"previstos.*12.*de 0 a 9"):
+        lenet.matriz_de_confusao(torch.tensor([12, 1]), reais)
+    with pytest.raises(ValueError, match=r"reais.*-1"):
+        lenet.matriz_de_confusao(torch.tensor([0, 1]), torch.tensor([-1, 1]))
+    with pytest.raises(TypeError, match=r"inteiros.*argmax"):
+        lenet.matriz_de_confusao(torch.tensor([0.2, 0.9]), reais)

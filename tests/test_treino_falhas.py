@@ -209,3 +209,30 @@ def test_carregadores_trocados_de_lugar():
         utils.train_validate(net, validacao, treino, 4, trainer, loss, 1, device="cpu")
     with pytest.raises(ValueError, match="test_iter é o carregador de treino"):
         utils.train_validate(net, treino, treino, 4, trainer, loss, 1, device="cpu")
+
+
+def test_softmax_no_fim_com_entropia_cruzada_avisa():
+    """nn.CrossEntropyLoss já aplica o softmax: um nn.Softmax no fim da rede treina mal, sem erro."""
+    net, trainer, loss = _pecas(nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.Softmax(dim=1)))
+    with pytest.warns(UserWarning, match=r"já são probabilidades.*Tire o nn.Softmax"):
+        _treinar(net, trainer, loss, epocas=1)
+
+
+def test_nll_sem_log_softmax_recusado_antes_de_estragar_a_rede():
+    """nn.NLLLoss espera log-probabilidades: com a saída crua, a perda cai sem limite (negativa)."""
+    net, trainer, _ = _pecas()
+    antes = _pesos(net)
+    with pytest.raises(ValueError, match=r"nn.NLLLoss espera log-probabilidades.*nn.LogSoftmax\(dim=1\)"):
+        _treinar(net, trainer, nn.NLLLoss())
+    assert all(torch.equal(a, p) for a, p in zip(antes, net.parameters()))
+    net, trainer, _ = _pecas(nn.Sequential(nn.Flatten(), nn.Linear(784, 10), nn.LogSoftmax(dim=1)))
+    historico = _treinar(net, trainer, nn.NLLLoss(), epocas=1)  # o certo segue sem aviso
+    assert historico["perda_treino"][0] > 0
+
+
+def test_rede_sem_parametro_treinavel():
+    net, trainer, loss = _pecas()
+    for p in net.parameters():
+        p.requires_grad_(False)
+    with pytest.raises(ValueError, match=r"nenhum parâmetro treinável.*requires_grad_\(True\)"):
+        _treinar(net, trainer, loss)

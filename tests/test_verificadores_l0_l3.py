@@ -312,3 +312,11 @@ def test_referencias_dos_verificadores_batem_com_o_pytorch():
         depende = entrada.grad[0, 0] != 0
         assert depende.any(dim=1).sum().item() == campo_receptivo(camadas)
     assert lotes_por_epoca(60000, 128) == (469, 96) and camadas_para_cobrir(28, 3) == 14
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="precisa de uma GPU NVIDIA")
+def test_saida_do_estudante_na_gpu_e_comparada_como_na_cpu():
+    from cursoconv.exercicios import base
+    esperado = torch.arange(6.0).reshape(2, 3)
+    assert base.comparar_tensor(esperado.cuda(), esperado, "X") == []
+    assert base.comparar_tensor(esperado.cuda() + 1, esperado, "X") != []

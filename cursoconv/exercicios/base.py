@@ -154,7 +154,7 @@ def comparar_tensor(obtido, esperado, entrada):
     if tuple(obtido.shape) != tuple(esperado.shape):
         return [f"com {entrada}, a saída tem forma {tuple(obtido.shape)}, "
                 f"mas deveria ter forma {tuple(esperado.shape)}."]
-    if not torch.allclose(obtido.detach().float(), esperado.float(), atol=1e-4, rtol=1e-4):
+    if not torch.allclose(obtido.detach().float().cpu(), esperado.float().cpu(), atol=1e-4, rtol=1e-4):
         return [f"com {entrada}, a forma da saída está certa, mas os valores não batem."]
     return []
 
