@@ -54,6 +54,11 @@ def fixar_semente(semente=0):
     return semente
 
 
+def dispositivo_de(net):
+    """O dispositivo dos pesos de ``net`` (a CPU, se ela não tem pesos)."""
+    return next((p.device for p in net.parameters()), torch.device("cpu"))
+
+
 def escolher_dispositivo():
     """Devolve a GPU NVIDIA (``cuda``), a GPU da Apple (``mps``) ou, sem nenhuma, a ``cpu``."""
     if torch.cuda.is_available():

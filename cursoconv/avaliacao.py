@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import torch
 from torch import nn
 
+from .ambiente import dispositivo_de
 from .carregadores import CarregadorDeTensores, validar_lote
 from .formato import inteiro
 
@@ -187,7 +188,7 @@ def evaluate_accuracy(data_iter, net, loss):
     """
     validar_modelo(net, loss)
     conferir_carregador("data_iter", data_iter)
-    dispositivo = next((p.device for p in net.parameters()), torch.device("cpu"))
+    dispositivo = dispositivo_de(net)
     modos = [(m, m.training) for m in net.modules()]
     soma_l = torch.zeros((), device=dispositivo)
     acertos = torch.zeros((), device=dispositivo, dtype=torch.long)

@@ -13,6 +13,8 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
+from .ambiente import dispositivo_de
+
 
 def lenet5_variante():
     """C1, C3 e C5 (núcleos 5×5, tanh) sem agrupamento; depois 48000 → 84 → 10."""
@@ -43,11 +45,6 @@ def lenet5_moderna():
 def contar_parametros(net):
     """Número de parâmetros treináveis de ``net``."""
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
-
-
-def dispositivo_de(net):
-    """O dispositivo dos pesos de ``net`` (a CPU, se ela não tem pesos)."""
-    return next((p.device for p in net.parameters()), torch.device("cpu"))
 
 
 def camadas(net, forma_entrada=(1, 1, 32, 32)):
@@ -101,7 +98,8 @@ def matriz_de_confusao(previstos, reais, classes=10):
         if t.is_floating_point():
             raise TypeError(f"{nome} deve ter as classes, inteiros de 0 a {classes - 1}, e não números com "
                             f"vírgula (probabilidades ou saídas da rede?): use net(X).argmax(dim=1).")
-        if len(t) and (int(t.min()) < 0 or int(t.max()) >= classes):
-            raise ValueError(f"{nome} tem a classe {int(t.min()) if int(t.min()) < 0 else int(t.max())}, mas as "
-                             f"classes vão de 0 a {classes - 1}; passe classes= com o número certo de classes.")
+        fora = t[(t < 0) | (t >= classes)]
+        if len(fora):
+            raise ValueError(f"{nome} tem a classe {int(fora[0])}, mas as classes vão de 0 a {classes - 1}; "
+                             "passe classes= com o número certo de classes.")
     return torch.bincount(reais * classes + previstos, minlength=classes * classes).reshape(classes, classes)

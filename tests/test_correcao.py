@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -432,42 +433,36 @@ def test_caixa_de_um_instrutor_sem_root():
     """O instrutor comum (não root): o bwrap roda direto, sem o preparo do root; a caixa limita
     processos, disco e rede do mesmo jeito, e os processos que o instrutor já tem abertos (aqui,
     120 de nobody, acima do limite de 40) não contam contra o limite da caixa."""
-    import tempfile
-    fora = Path(tempfile.mkdtemp(prefix="correcao-sem-root-", dir="/tmp"))  # o tmp do pytest é só do root
-    try:
-        _instrutor_sem_root(fora)
-    finally:
-        shutil.rmtree(fora, ignore_errors=True)
-
-
-def _instrutor_sem_root(tmp_path):
-    copia = tmp_path / "curso"
-    for pacote in ("correcao", "cursoconv"):
-        shutil.copytree(RAIZ / pacote, copia / pacote, ignore=shutil.ignore_patterns("__pycache__"))
-    (copia / "prova.py").write_text(f"""
-from correcao import caixa
-r = caixa.executar({CODIGO_HOSTIL.replace('__FORA__', str(tmp_path))!r}, limites=caixa.Limites(processos=40, disco=16 * 2**20))
-print(r.returncode, r.stdout, r.stderr[-1500:])
-""", encoding="utf-8")
-    # Os arquivos são do instrutor (como o checkout e o .venv-correcao dele): só a caixa os protege.
-    subprocess.run(["chown", "-R", f"{caixa.NOBODY}:{caixa.NOBODY}", str(tmp_path)], check=True, timeout=30)
-    como_nobody = ["setpriv", f"--reuid={caixa.NOBODY}", f"--regid={caixa.NOBODY}", "--clear-groups"]
-    ocupados = subprocess.Popen(como_nobody + ["sh", "-c", f"for i in $(seq 120); do sleep 60 & done; wait # {MARCA}"],
-                                start_new_session=True)
-    try:
-        time.sleep(1)
-        r = subprocess.run(como_nobody + ["env", "-i", f"HOME={tmp_path}", "PATH=/usr/bin:/bin",
-                                          f"PYTHONPATH={copia}", PYTHON_DE_TODOS, str(copia / "prova.py")],
-                           capture_output=True, text=True, timeout=120)
-    finally:
-        os.killpg(ocupados.pid, signal.SIGKILL)
-        ocupados.wait(timeout=30)
-    saida = r.stdout
-    assert r.returncode == 0 and saida.startswith("0 "), saida + r.stderr
-    assert 10 < int(re.search(r"processos (\d+)", saida)[1]) < 40, saida
-    assert "disco cheio" in saida and "rede 0" not in saida, saida
-    assert f"ve {tmp_path} False" in saida and "ve /work False" in saida, saida
-    assert "modulo /opt/curso/cursoconv/__init__.py" in saida and "módulo só leitura" in saida, saida
+    # O tmp do pytest é só do root: a pasta de nobody fica em /tmp.
+    with tempfile.TemporaryDirectory(prefix="correcao-sem-root-", dir="/tmp") as nome:
+        pasta = Path(nome)
+        copia = pasta / "curso"
+        for pacote in ("correcao", "cursoconv"):
+            shutil.copytree(RAIZ / pacote, copia / pacote, ignore=shutil.ignore_patterns("__pycache__"))
+        hostil = CODIGO_HOSTIL.replace("__FORA__", str(pasta))
+        (copia / "prova.py").write_text(
+            "from correcao import caixa\n"
+            f"r = caixa.executar({hostil!r}, limites=caixa.Limites(processos=40, disco=16 * 2**20))\n"
+            "print(r.returncode, r.stdout, r.stderr[-1500:])\n", encoding="utf-8")
+        # Os arquivos são do instrutor (como o checkout e o .venv-correcao dele): só a caixa os protege.
+        subprocess.run(["chown", "-R", f"{caixa.NOBODY}:{caixa.NOBODY}", str(pasta)], check=True, timeout=30)
+        como_nobody = ["setpriv", f"--reuid={caixa.NOBODY}", f"--regid={caixa.NOBODY}", "--clear-groups"]
+        ocupados = subprocess.Popen(como_nobody + ["sh", "-c", f"for i in $(seq 120); do sleep 60 & done; wait # {MARCA}"],
+                                    start_new_session=True)
+        try:
+            time.sleep(1)
+            r = subprocess.run(como_nobody + ["env", "-i", f"HOME={pasta}", "PATH=/usr/bin:/bin",
+                                              f"PYTHONPATH={copia}", PYTHON_DE_TODOS, str(copia / "prova.py")],
+                               capture_output=True, text=True, timeout=120)
+        finally:
+            os.killpg(ocupados.pid, signal.SIGKILL)
+            ocupados.wait(timeout=30)
+        saida = r.stdout
+        assert r.returncode == 0 and saida.startswith("0 "), saida + r.stderr
+        assert 10 < int(re.search(r"processos (\d+)", saida)[1]) < 40, saida
+        assert "disco cheio" in saida and "rede 0" not in saida, saida
+        assert f"ve {pasta} False" in saida and "ve /work False" in saida, saida
+        assert "modulo /opt/curso/cursoconv/__init__.py" in saida and "módulo só leitura" in saida, saida
 
 
 def test_caixa_nao_deixa_nada_vivo():
