@@ -117,11 +117,22 @@ def tamanho_saida(n, k, p=0, s=1):
     return (n + 2 * p - k) // s + 1
 
 
+def par(v, nome):
+    """(altura, largura) a partir de um par de inteiros ou de um inteiro só, que vale para as duas.
+
+    par(2, "passo") é (2, 2), e par((3, 2), "passo") é (3, 2); nome diz, no erro, o que veio errado.
+    """
+    v = (v, v) if isinstance(v, int) else v
+    exigir(isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(x, int) for x in v),
+           f"{nome} deve ser um inteiro ou um par de inteiros (altura, largura), como 2 ou (2, 3); veio {v!r}.")
+    return tuple(v)
+
+
 def corr2d_passo(X, K, passo=(1, 1)):
     """Correlação cruzada 2-D com passo: a janela anda s_h linhas e s_w colunas."""
     exigir(X.dim() == 2 and K.dim() == 2, f"X e K devem ser matrizes; vieram {X.dim()} e {K.dim()} dimensões.")
     k_h, k_w = K.shape
-    s_h, s_w = passo
+    s_h, s_w = par(passo, "passo")
     exigir(s_h >= 1 and s_w >= 1, f"o passo deve ser ≥ 1 nas duas direções; veio passo={passo}.")
     exigir(k_h <= X.shape[0] and k_w <= X.shape[1], f"o núcleo {tuple(K.shape)} não cabe em X {tuple(X.shape)}.")
     m_h = (X.shape[0] - k_h) // s_h + 1
@@ -139,13 +150,13 @@ def corr2d_passo(X, K, passo=(1, 1)):
 # --------------------------------------------------------------------------
 
 def pool2d(X, tamanho, modo="max"):
-    """Agrupamento 2-D de X (n_h×n_w) com janela tamanho = (k_h, k_w), passo 1 e sem preenchimento.
+    """Agrupamento 2-D de X (n_h×n_w) com janela tamanho = (k_h, k_w) (ou k, para k×k), passo 1 e sem preenchimento.
 
     modo="max" guarda o maior valor de cada janela; modo="media", a média.
     """
     exigir(modo in ("max", "media"), f'modo deve ser "max" ou "media", e não {modo!r}.')
     exigir(X.dim() == 2, f"X deve ser uma matriz (um canal); veio {tuple(X.shape)}.")
-    k_h, k_w = tamanho
+    k_h, k_w = par(tamanho, "tamanho")
     exigir(1 <= k_h <= X.shape[0] and 1 <= k_w <= X.shape[1], f"a janela {tamanho} não cabe em X {tuple(X.shape)}.")
     Y = torch.zeros((X.shape[0] - k_h + 1, X.shape[1] - k_w + 1))
     for i in range(Y.shape[0]):
@@ -163,9 +174,9 @@ def pool2d_passo(X, tamanho, preenchimento=(0, 0), passo=None, modo="max"):
     """
     exigir(modo in ("max", "media"), f'modo deve ser "max" ou "media", e não {modo!r}.')
     exigir(X.dim() == 2, f"X deve ser uma matriz (um canal); veio {tuple(X.shape)}.")
-    k_h, k_w = tamanho
-    p_h, p_w = preenchimento
-    s_h, s_w = tamanho if passo is None else passo
+    k_h, k_w = par(tamanho, "tamanho")
+    p_h, p_w = par(preenchimento, "preenchimento")
+    s_h, s_w = par(tamanho if passo is None else passo, "passo")
     exigir(min(k_h, k_w, s_h, s_w) >= 1, f"a janela e o passo devem ser ≥ 1; vieram {tamanho} e {passo}.")
     exigir(0 <= 2 * p_h <= k_h and 0 <= 2 * p_w <= k_w, f"o preenchimento deve ir de 0 à metade da janela; veio {preenchimento}.")
     exigir(k_h <= X.shape[0] + 2 * p_h and k_w <= X.shape[1] + 2 * p_w, f"a janela {tamanho} não cabe em X preenchido.")

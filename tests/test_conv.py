@@ -202,10 +202,27 @@ def test_pool2d_passo_recusa_preenchimento_do_tamanho_da_janela():
     (lambda: conv.pool2d_passo(torch.ones((1, 4)), (4, 2), (1, 0)), "não cabe em X preenchido"),
     (lambda: conv.pool2d_canais(torch.ones((4, 4)), (2, 2)), "uma matriz \\(um canal\\)"),
     (lambda: conv.pool2d(torch.ones((4, 4)), (2, 2), "soma"), 'modo deve ser "max" ou "media"'),
+    (lambda: conv.pool2d(torch.ones((4, 4)), 2.5), "tamanho deve ser um inteiro ou um par"),  # antes: TypeError em inglês
+    (lambda: conv.pool2d(torch.ones((4, 4)), (2, 2, 2)), "tamanho deve ser um inteiro ou um par"),  # too many values
+    (lambda: conv.pool2d_passo(torch.ones((4, 4)), 2, (1,)), "preenchimento deve ser um inteiro ou um par"),
+    (lambda: conv.pool2d_passo(torch.ones((4, 4)), 2, passo="2"), "passo deve ser um inteiro ou um par"),
+    (lambda: conv.corr2d_passo(torch.ones((4, 4)), torch.ones((2, 2)), (1.0, 2)), "passo deve ser um inteiro ou um par"),
 ])
 def test_entradas_erradas_dao_erro_claro(chamada, trecho):
     with pytest.raises(ValueError, match=trecho):
         chamada()
+
+
+def test_um_inteiro_vale_pelas_duas_direcoes_como_no_pytorch():
+    """pool2d(X, 2) é pool2d(X, (2, 2)), como nn.MaxPool2d(2); antes, "cannot unpack non-iterable int object"."""
+    X = torch.randn(7, 6, generator=torch.Generator().manual_seed(3))
+    lote = X.reshape(1, 1, 7, 6)
+    assert torch.equal(conv.pool2d(X, 2), conv.pool2d(X, (2, 2)))
+    assert torch.equal(conv.pool2d_passo(X, 3, 1, 2), F.max_pool2d(lote, 3, 2, 1)[0, 0])
+    assert torch.allclose(conv.pool2d_passo(X, 2, modo="media"), F.avg_pool2d(lote, 2)[0, 0])
+    K = torch.randn(2, 3, generator=torch.Generator().manual_seed(4))
+    assert torch.allclose(conv.corr2d_passo(X, K, 2), F.conv2d(lote, K.reshape(1, 1, 2, 3), stride=2)[0, 0])
+    assert conv.par(3, "x") == (3, 3) and conv.par([3, 2], "x") == (3, 2)
 
 
 def test_pool2d_passo_recusa_exatamente_o_que_o_pytorch_recusa():

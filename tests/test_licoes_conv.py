@@ -16,7 +16,7 @@ LICOES = {
     "01-a-operacao-de-convolucao.ipynb": {"exigir", "corr2d", "CamadaConv2D", "conv2d_de_verdade"},
     "02-multiplos-canais.ipynb": {"corr2d_multi_in", "corr2d_multi_in_out", "corr2d_multi_in_out_1x1",
                                   "contar_parametros", "contar_multiplicacoes"},
-    "03-preenchimento-e-passo.ipynb": {"corr2d_passo", "tamanho_saida"},
+    "03-preenchimento-e-passo.ipynb": {"par", "corr2d_passo", "tamanho_saida"},
     "04-agrupamento.ipynb": {"pool2d", "pool2d_passo", "pool2d_canais"},
 }
 ANIMACOES = set(LICOES)
