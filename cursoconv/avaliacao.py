@@ -2,11 +2,13 @@
 vira uma mensagem em português com a causa e a correção (o original fica em ``erro.__cause__``).
 """
 
+import itertools
 import warnings
 from collections.abc import Iterator
 
 import torch
 from torch import nn
+from torch.nn.parameter import is_lazy
 
 from .ambiente import dispositivo_de
 from .carregadores import CarregadorDeTensores, validar_lote
@@ -73,7 +75,7 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
         raise RuntimeError("train_validate foi chamado dentro de torch.no_grad() (ou de "
                            "torch.inference_mode()), e sem gradientes a rede não aprende. Chame-o fora "
                            "do bloco with torch.no_grad(): esse bloco é só para avaliar ou prever.")
-    ruins = [nome for nome, p in net.named_parameters() if not torch.isfinite(p).all()]
+    ruins = [nome for nome, p in net.named_parameters() if not is_lazy(p) and not torch.isfinite(p).all()]
     if ruins:
         raise ValueError(f"A rede já tem pesos NaN ou infinitos antes do treino (em {', '.join(ruins)}): "
                          "nenhuma taxa de aprendizado conserta isso. Crie a rede de novo (ou carregue pesos bons "
@@ -91,6 +93,18 @@ def conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, n
                          "parâmetros dela: trainer = torch.optim.SGD(net.parameters(), lr=0.1).")
 
 
+def materializar(net, train_iter, loss):
+    """Camadas preguiçosas (``nn.LazyLinear``, ``nn.LazyConv2d``, como no d2l) ganham os pesos no 1º lote, avaliado
+    antes do treino, como o d2l faz; devolve ``train_iter`` (com um gerador, o lote usado volta para a frente)."""
+    if not any(is_lazy(p) for p in net.parameters()):
+        return train_iter
+    primeiro = next(iter(train_iter), None)
+    if primeiro is None:  # sem lotes: train_validate diz isso adiante
+        return train_iter
+    evaluate_accuracy([primeiro], net, loss)
+    return itertools.chain([primeiro], train_iter) if isinstance(train_iter, Iterator) else train_iter
+
+
 def _erro_de_saidas(net, saidas, classes):
     lineares = [m for m in net.modules() if isinstance(m, nn.Linear)]
     exemplo = f"nn.Linear({lineares[-1].in_features}, {classes})" if lineares else f"uma camada com {classes} saídas"
@@ -106,6 +120,12 @@ def prever(net, X):
         if isinstance(erro, torch.OutOfMemoryError):
             raise
         texto = str(erro)
+        nome = lambda tipo: str(tipo).removeprefix("torch.")  # noqa: E731 - torch.float64 → float64
+        tipos = sorted({nome(p.dtype) for p in net.parameters() if p.is_floating_point()})
+        if X.is_floating_point() and tipos and tipos != [nome(X.dtype)]:
+            raise TypeError(f"Os pesos da rede são {' e '.join(tipos)}, e as imagens, {nome(X.dtype)} ({texto}): as "
+                            "contas pedem o mesmo tipo de número nos dois. O curso usa float32 em tudo: volte a rede "
+                            "com net.float() (ou as imagens com X.float()).") from erro
         if "mat1 and mat2 shapes cannot be multiplied" in texto:
             raise ValueError(
                 f"Uma camada nn.Linear da rede não aceitou o lote de forma {tuple(X.shape)} ({texto}). Uma "

@@ -11,7 +11,7 @@ import torch
 
 from . import ambiente
 from .avaliacao import (calcular_perda, conferir_argumentos, conferir_probabilidades, conferir_saidas,
-                        evaluate_accuracy, prever, soma_da_perda)
+                        evaluate_accuracy, materializar, prever, soma_da_perda)
 from .carregadores import CarregadorDeTensores
 from .grafo_cuda import GrafoCUDA
 from .protecao import PedidoDeParada, PontoBom, Rodada, avisar_parada, conferir_avaliacao, conferir_divergencia
@@ -132,7 +132,8 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     * ``device``: escolhido sozinho se não for dado; ``barra``: uma barra (tqdm) por época;
       ``grafo_cuda``: numa GPU NVIDIA, a iteração de treino é gravada num grafo CUDA (mais rápido).
     * Antes de treinar, cada erro de uso (pesos NaN, imagens com NaN, otimizador de
-      outra rede, gerador que não daria a 2ª época...) é uma mensagem em português.
+      outra rede, gerador que não daria a 2ª época...) é uma mensagem em português, e
+      camadas preguiçosas (``nn.LazyLinear``, como no d2l) ganham os pesos no 1º lote.
     * Perda NaN ou infinita: volta os pesos e o estado do otimizador ao fim da
       última época completa e levanta ``TreinoDivergiu`` (com ``historico``,
       ``epoca``, ``iteracao`` e a causa: dados ou taxa de aprendizado). Na GPU a
@@ -145,6 +146,7 @@ def train_validate(net, train_iter, test_iter, batch_size, trainer, loss, num_ep
     conferir_argumentos(net, train_iter, test_iter, batch_size, trainer, loss, num_epochs)
     dispositivo = ambiente.conferir_dispositivo(device)
     net.to(dispositivo)
+    train_iter = materializar(net, train_iter, loss)  # extra: camadas preguiçosas (nn.LazyLinear) ganham pesos
     if ambiente.modo_rapido() and num_epochs > ambiente.EPOCAS_RAPIDO:
         print(f"[modo rápido] {num_epochs} épocas reduzidas a {ambiente.EPOCAS_RAPIDO}.")
         num_epochs = ambiente.EPOCAS_RAPIDO

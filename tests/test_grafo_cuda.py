@@ -177,3 +177,18 @@ def test_ultima_camada_pequena_na_gpu_da_erro_claro_e_nao_quebra_a_sessao(monkey
         utils.train_validate(net, train_iter, test_iter, 128, torch.optim.SGD(net.parameters(), lr=0.1),
                              nn.CrossEntropyLoss(), 1, device="cuda", barra=False)
     assert torch.ones(2, device="cuda").sum().item() == 2  # a GPU continua usável
+
+
+@precisa_de_cuda
+def test_camadas_preguicosas_entram_no_grafo(deterministico, capturas):
+    """Uma rede com camadas preguiçosas (como a LeNet do d2l), com o otimizador criado antes dos pesos nascerem:
+    os pesos nascem no 1º lote, na GPU, e a iteração de treino é gravada no grafo como a de qualquer rede."""
+    train_iter, test_iter = utils.load_data_fashion_mnist(128)
+    utils.fixar_semente(11)
+    net = nn.Sequential(nn.LazyConv2d(6, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Flatten(), nn.LazyLinear(10))
+    otimizador = _sgd(net)
+    historico = utils.train_validate(net, train_iter, test_iter, 128, otimizador, nn.CrossEntropyLoss(), 2,
+                                     device="cuda", barra=False)
+    assert capturas == [1] and len(historico["perda_treino"]) == 2
+    assert historico["perda_treino"][1] < historico["perda_treino"][0]
+    assert all(p.is_cuda and not nn.parameter.is_lazy(p) and bool(torch.isfinite(p).all()) for p in net.parameters())

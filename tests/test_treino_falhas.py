@@ -236,3 +236,49 @@ def test_rede_sem_parametro_treinavel():
         p.requires_grad_(False)
     with pytest.raises(ValueError, match=r"nenhum parâmetro treinável.*requires_grad_\(True\)"):
         _treinar(net, trainer, loss)
+
+
+@pytest.mark.parametrize("converter", [nn.Module.double, nn.Module.half])
+def test_rede_com_outro_tipo_de_numero_diz_o_tipo_e_nao_a_forma(converter):
+    """Antes: "A rede não aceitou o lote ... mat1 and mat2 must have the same dtype ... Confira os canais e os
+    tamanhos de cada camada", que culpava a forma. Agora diz os dois tipos e o conserto."""
+    for net in (nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),
+                nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2 * 26 * 26, 10))):
+        net, trainer, loss = _pecas(converter(net))
+        antes = _pesos(net)
+        esperado = r"Os pesos da rede são float(64|16), e as imagens, float32 .*net\.float\(\)"
+        with pytest.raises(TypeError, match=esperado) as erro:
+            _treinar(net, trainer, loss)
+        assert "Confira os canais" not in str(erro.value)
+        with pytest.raises(TypeError, match=esperado):
+            utils.evaluate_accuracy(_dados(), net, loss)
+        assert all(torch.equal(a, p) for a, p in zip(antes, net.parameters()))
+
+
+def _preguicosa():
+    """Uma LeNet com camadas preguiçosas, como a do d2l: os pesos só nascem no 1º lote."""
+    return nn.Sequential(nn.LazyConv2d(2, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2), nn.Flatten(),
+                         nn.LazyLinear(16), nn.Sigmoid(), nn.LazyLinear(10))
+
+
+def test_camadas_preguicosas_treinam_como_no_d2l():
+    """Antes: "Attempted to use an uninitialized parameter in <built-in method isfinite ...>" em inglês, antes de
+    treinar. O otimizador criado antes dos pesos nascerem (como no d2l) treina os pesos de verdade."""
+    net, trainer, loss = _pecas(_preguicosa())
+    historico = _treinar(net, trainer, loss)
+    assert len(historico["perda_treino"]) == 2
+    assert not any(nn.parameter.is_lazy(p) for p in net.parameters())
+    antes = _pesos(net)
+    _treinar(net, trainer, loss, epocas=1)
+    assert all(not torch.equal(a, p) for a, p in zip(antes, net.parameters()))  # o otimizador vê os pesos novos
+
+
+def test_camadas_preguicosas_com_um_gerador_nao_perdem_o_primeiro_lote():
+    """Com um gerador (uma época), o lote que dá os pesos à rede volta para o treino: os 4 lotes treinam."""
+    net, trainer, loss = _pecas(_preguicosa())
+    treinados = []
+    net.register_forward_hook(lambda modulo, entrada, saida: treinados.append(len(entrada[0])) if modulo.training
+                              else None)
+    lotes = list(_dados())
+    historico = _treinar(net, trainer, loss, train_iter=iter(lotes), epocas=1)
+    assert treinados == [4, 4, 4, 4] and len(historico["perda_treino"]) == 1
