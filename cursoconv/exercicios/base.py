@@ -28,11 +28,7 @@ RESULTADOS = {}
 
 
 class _Veredito(Exception):
-    """Interrompe um verificador com um estado e uma mensagem já em português."""
-
-    def __init__(self, estado, mensagem):
-        super().__init__(mensagem)
-        self.estado, self.mensagem = estado, mensagem
+    """Interrompe um verificador; os ``args`` são o estado e a mensagem, já em português."""
 
 
 def pendente(mensagem="complete o exercício e rode esta célula de novo."):
@@ -49,11 +45,9 @@ def registrar(rotulo, estado, mensagem, nome=None):
     """Guarda o resultado em ``RESULTADOS``, imprime a mensagem padronizada e a devolve."""
     if estado not in ESTADOS:
         raise ValueError(f"estado desconhecido: {estado!r}")
-    titulo = f"Exercício «{nome}»" if nome else f"Exercício {rotulo}"
-    cabecalho = {"correto": "correto!", "errado": "ainda não está certo.",
-                 "sem resposta": "ainda não respondido.", "erro": "a sua resposta deu erro.",
-                 "tempo esgotado": "o notebook não terminou a tempo."}[estado]
-    texto = f"{titulo}: {cabecalho}"
+    cabecalho = {"correto": "correto!", "errado": "ainda não está certo.", "sem resposta": "ainda não respondido.",
+                 "erro": "a sua resposta deu erro.", "tempo esgotado": "o notebook não terminou a tempo."}[estado]
+    texto = f"Exercício «{nome}»: {cabecalho}" if nome else f"Exercício {rotulo}: {cabecalho}"
     if mensagem:
         texto += "\n" + "\n".join(f" - {linha}" for linha in mensagem.split("\n") if linha)
     RESULTADOS[rotulo] = {"estado": estado, "mensagem": mensagem, "nome": nome or rotulo}
@@ -71,24 +65,16 @@ def verificador(rotulo, nome=None):
                 with torch.random.fork_rng(devices=[]):  # as redes de referência não mexem no gerador global
                     problemas = funcao(*args, **kwargs) or []
             except _Veredito as v:
-                estado, mensagem = v.estado, v.mensagem
+                estado, mensagem = v.args
             except Exception as erro:  # um caso que o verificador não previu: nunca um traceback
-                estado = "erro"
-                mensagem = (f"a resposta provocou um erro ({type(erro).__name__}: {erro}). "
-                            "Confira o tipo e a forma do que você respondeu.")
+                estado, mensagem = "erro", (f"a resposta provocou um erro ({type(erro).__name__}: {erro}). "
+                                            "Confira o tipo e a forma do que você respondeu.")
             else:
-                estado = "errado" if problemas else "correto"
-                mensagem = "\n".join(problemas)
+                estado, mensagem = "errado" if problemas else "correto", "\n".join(problemas)
             registrar(rotulo, estado, mensagem, nome)
-            return None
         verificar.rotulo, verificar.nome = rotulo, nome
         return verificar
     return decorar
-
-
-def _descrever(args):
-    formas = [getattr(a, "shape", None) for a in args]
-    return " e ".join("×".join(map(str, f)) if f is not None else repr(a) for a, f in zip(args, formas))
 
 
 def chamar(funcao, *args):
@@ -102,7 +88,9 @@ def chamar(funcao, *args):
     except NotImplementedError:
         pendente()
     except Exception as erro:
-        reprovar(f"com entradas {_descrever(args)}, a sua função levantou "
+        entradas = " e ".join(repr(a) if getattr(a, "shape", None) is None else "×".join(map(str, a.shape))
+                              for a in args)
+        reprovar(f"com entradas {entradas}, a sua função levantou "
                  f"{type(erro).__name__}: {erro}", estado="erro")
     if resultado is None:
         reprovar("a sua função devolveu None: faltou o return no fim dela?")
@@ -129,13 +117,11 @@ def como_numero(valor, nome="a resposta", inteiro=False):
     tipo = "número inteiro" if inteiro else "número"
     if valor is None or valor is ...:
         pendente()
-    if isinstance(valor, bool):
-        reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
     try:
         numero = int(valor) if inteiro else float(valor)
     except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r} ({type(valor).__name__}).")
-    if inteiro and numero != valor:
+    if isinstance(valor, bool) or (inteiro and numero != valor):
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
     if not math.isfinite(numero):  # com NaN toda comparação dá falso, e nada seria reprovado
         reprovar(f"{nome} deve ser um número finito, mas é {valor!r}.")
@@ -170,17 +156,13 @@ class Sorteio:
         return int(torch.randint(a, b + 1, (1,), generator=self.gerador))
 
 
-_CONVOLUCAO = re.compile(r"conv(olution|\d|_)")
-
-
 def atalho(nome):
     """``"convolution.default"`` → ``("convolução", "F.conv2d")``; ``"max_pool2d_with_indices"`` →
     ``("agrupamento", "F.max_pool2d")``; o que não é atalho → ``None``."""
     base = nome.split(".")[0].strip("_")
     if "pool" in base:
-        base = base.replace("_with_indices", "").replace("mkldnn_", "")
-        return "agrupamento", f"F.{base}"
-    if _CONVOLUCAO.search(base):
+        return "agrupamento", "F." + base.replace("_with_indices", "").replace("mkldnn_", "")
+    if re.search(r"conv(olution|\d|_)", base):
         return "convolução", "F.conv2d"
     return None
 
@@ -199,13 +181,12 @@ class _NasFuncoes(TorchFunctionMode):
 class Vigia(TorchDispatchMode):
     """Observa o que o código faz com o PyTorch dentro do bloco ``with Vigia() as vigia:``.
 
-    ``vigia.usados`` leva o nome conhecido (``"F.avg_pool2d"``) ao tipo (``"agrupamento"`` ou
-    ``"convolução"``) de cada atalho usado, por qualquer caminho: ``F.conv2d``, um apelido
-    (``from torch.nn.functional import avg_pool2d``), ``nn.MaxPool2d``, ``torch.ops.aten.*``,
-    ``torch._C._nn.*``. O vigia fica no despachante (``TorchDispatchMode``), por onde passa
-    toda operação, e também nas funções (``TorchFunctionMode``), porque o ATen reescreve
-    algumas antes do despachante (o agrupamento adaptativo 1×1 chega lá como uma média).
-    ``vigia.total`` conta as funções do PyTorch chamadas (as operações com tensores).
+    ``vigia.usados`` leva o nome conhecido (``"F.avg_pool2d"``) ao tipo (``"agrupamento"`` ou ``"convolução"``)
+    de cada atalho usado, por qualquer caminho: ``F.conv2d``, um apelido
+    (``from torch.nn.functional import avg_pool2d``), ``nn.MaxPool2d``, ``torch.ops.aten.*``, ``torch._C._nn.*``.
+    O vigia fica no despachante (``TorchDispatchMode``), por onde passa toda operação, e também nas funções
+    (``TorchFunctionMode``), porque o ATen reescreve algumas antes do despachante (o agrupamento adaptativo 1×1
+    chega lá como uma média). ``vigia.total`` conta as funções do PyTorch chamadas (as operações com tensores).
     """
 
     def __init__(self):
@@ -213,8 +194,7 @@ class Vigia(TorchDispatchMode):
         self.total, self.usados, self.funcoes = 0, {}, _NasFuncoes(self)
 
     def anotar(self, nome):
-        achado = atalho(nome)
-        if achado:
+        if achado := atalho(nome):
             self.usados[achado[1]] = achado[0]
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
@@ -245,5 +225,4 @@ def chamar_vigiado(funcao, *args):
     """:func:`chamar` com um :class:`Vigia` e cópias dos tensores (mexer neles não muda a conta certa)."""
     args = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
     with Vigia() as vigia:
-        resultado = chamar(funcao, *args)
-    return resultado, vigia
+        return chamar(funcao, *args), vigia
