@@ -320,3 +320,101 @@ def test_saida_do_estudante_na_gpu_e_comparada_como_na_cpu():
     esperado = torch.arange(6.0).reshape(2, 3)
     assert base.comparar_tensor(esperado.cuda(), esperado, "X") == []
     assert base.comparar_tensor(esperado.cuda() + 1, esperado, "X") != []
+
+
+# ---------------------------------------------------------------- o que a função do estudante imprime
+# Um print de depuração na função do estudante saía uma vez por entrada sorteada (30 a 40 cópias antes do
+# veredito). Agora só a saída da primeira chamada aparece, na hora, e uma nota antes do veredito diz em
+# quantas das outras chamadas a função imprimiu.
+
+def nota(impressas):
+    return (f"(a sua função imprimiu em {impressas} das outras chamadas do verificador, com entradas diferentes; "
+            "mostrei só a saída da primeira.)")
+
+
+def que_imprime(calcular, chamadas, falha_na=None):
+    """A resposta ``calcular`` com um print de depuração (``chamadas`` conta as chamadas); a chamada
+    ``falha_na``, se houver, levanta ValueError depois de imprimir."""
+    def funcao(*args):
+        chamadas.append(args)
+        print(f"depurando a chamada {len(chamadas)}")
+        if len(chamadas) == falha_na:
+            raise ValueError("ops")
+        return calcular(*args)
+    return funcao
+
+
+@pytest.mark.parametrize("verificador, calcular", [
+    (v.verificar_lotes, lotes_por_epoca),  # chamar
+    (v.verificar_corr2d_vetorizada, corr2d_vetorizada),  # chamar_vigiado
+    (v.verificar_tamanho_saida_dilatacao, tamanho_saida_dilatacao),  # chamar dentro de um Vigia, 200 chamadas
+], ids=lambda x: getattr(x, "__name__", ""))
+def test_o_print_do_estudante_sai_uma_vez_seguido_de_uma_nota(capsys, verificador, calcular):
+    base.RESULTADOS.clear()
+    chamadas = []
+    verificador(que_imprime(calcular, chamadas))
+    assert len(chamadas) > 5 and base.RESULTADOS[verificador.rotulo]["estado"] == CERTO
+    assert capsys.readouterr().out.splitlines() == [
+        "depurando a chamada 1", nota(len(chamadas) - 1), f"Exercício «{verificador.nome}»: correto!"]
+
+
+def test_sem_print_nao_ha_nota_e_a_contagem_recomeca_a_cada_verificacao(capsys):
+    v.verificar_lotes(que_imprime(lotes_por_epoca, []))
+    assert nota(32) in capsys.readouterr().out  # 33 chamadas: 2 casos fixos, 30 sorteados e 1 de divisão exata
+    for _ in range(2):
+        v.verificar_lotes(lotes_por_epoca)
+        assert capsys.readouterr().out == "Exercício «lotes por época»: correto!\n"
+
+    def so_no_primeiro_caso(n, b):
+        if (n, b) == (60000, 100):
+            print("só no 1º caso")
+        return lotes_por_epoca(n, b)
+
+    v.verificar_lotes(so_no_primeiro_caso)
+    assert capsys.readouterr().out == "só no 1º caso\nExercício «lotes por época»: correto!\n"
+
+
+def test_a_saida_da_primeira_chamada_aparece_na_hora(capsys):
+    # Se uma chamada seguinte travar (aqui ela é interrompida, como pelo botão de parar do Jupyter), a saída
+    # da primeira já está na tela; a da que travou, não. E a verificação seguinte funciona como sempre.
+    na_tela = []
+
+    def trava_na_segunda(n, b):
+        na_tela.append(capsys.readouterr().out)  # o que já apareceu quando a chamada começa
+        print(f"chamada {len(na_tela)}")
+        if len(na_tela) == 2:
+            raise KeyboardInterrupt
+        return lotes_por_epoca(n, b)
+
+    with pytest.raises(KeyboardInterrupt):
+        v.verificar_lotes(trava_na_segunda)
+    assert na_tela == ["", "chamada 1\n"] and capsys.readouterr().out == ""
+    v.verificar_lotes(que_imprime(lotes_por_epoca, []))
+    assert capsys.readouterr().out.splitlines() == [
+        "depurando a chamada 1", nota(32), "Exercício «lotes por época»: correto!"]
+
+
+@pytest.mark.parametrize("falha_na", [1, 2, 3])
+def test_a_funcao_que_imprime_e_da_erro_tem_o_veredito_de_erro(capsys, falha_na):
+    base.RESULTADOS.clear()
+    v.verificar_lotes(que_imprime(lotes_por_epoca, [], falha_na=falha_na))
+    resultado = base.RESULTADOS["ex-l0-lotes"]
+    assert resultado["estado"] == ERRO and "ValueError: ops" in resultado["mensagem"]
+    assert capsys.readouterr().out.splitlines() == (
+        ["depurando a chamada 1"] + [nota(falha_na - 1)] * (falha_na > 1)
+        + ["Exercício «lotes por época»: a sua resposta deu erro.", f" - {resultado['mensagem']}"])
+
+
+def test_uma_verificacao_dentro_de_outra_tem_a_sua_propria_contagem(capsys):
+    internas = []
+
+    def lotes_que_verifica(n, b):
+        print("externa")
+        v.verificar_camadas_para_cobrir(que_imprime(camadas_para_cobrir, internas))
+        return lotes_por_epoca(n, b)
+
+    v.verificar_lotes(lotes_que_verifica)
+    assert capsys.readouterr().out.splitlines() == [
+        "externa", "depurando a chamada 1", nota(40), "Exercício «camadas para cobrir a imagem»: correto!",
+        nota(32), "Exercício «lotes por época»: correto!"]
+    assert len(internas) == 33 * 41

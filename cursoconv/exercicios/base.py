@@ -1,16 +1,19 @@
 """A base dos verificadores: um só formato de resultado, um só sorteio, um só vigia de atalhos.
 
-Todo verificador é uma função decorada com :func:`verificador`: recebe a resposta do estudante e termina
-sempre com uma mensagem em português, nunca com um traceback (``Exercício «bordas horizontais»: ainda não
-está certo.`` e, em seguida, ``- o núcleo não reage às bordas horizontais``). O resultado fica em
-``RESULTADOS`` (rótulo → estado e mensagem), que a correção automática (``make corrigir``) lê; os estados
-possíveis estão em ``ESTADOS``. A função decorada devolve a lista de problemas (vazia = correto) ou
-interrompe a verificação com :func:`pendente` ou :func:`reprovar`; :func:`chamar`, :func:`como_tensor` e
-:func:`como_inteiro` já tratam os erros comuns (tipo ou forma errados, NaN, exceção, ``return`` esquecido).
-As entradas de teste vêm de :class:`Sorteio`, e :class:`Vigia` flagra a convolução e o agrupamento prontos
-do PyTorch, por qualquer nome. Os verificadores de cada lição ficam em ``licao0.py`` a ``licao6.py``.
+Todo verificador é uma função decorada com :func:`verificador`: recebe a resposta do estudante e termina sempre
+com uma mensagem em português, nunca com um traceback (``Exercício «bordas horizontais»: ainda não está certo.``
+e, em seguida, ``- o núcleo não reage às bordas horizontais``). O resultado fica em ``RESULTADOS`` (rótulo →
+estado e mensagem), que a correção automática (``make corrigir``) lê; os estados possíveis estão em ``ESTADOS``.
+A função decorada devolve a lista de problemas (vazia = correto) ou interrompe a verificação com :func:`pendente`
+ou :func:`reprovar`; :func:`chamar`, :func:`como_tensor` e :func:`como_inteiro` já tratam os erros comuns (tipo
+ou forma errados, NaN, exceção, ``return`` esquecido). O que a função do estudante imprime só aparece na primeira
+chamada de cada verificação; uma nota antes do veredito diz em quantas das outras ela imprimiu. As entradas de
+teste vêm de :class:`Sorteio`, e :class:`Vigia` flagra a convolução e o agrupamento prontos do PyTorch, por
+qualquer nome. Os verificadores de cada lição ficam em ``licao0.py`` a ``licao6.py``.
 """
+import contextlib
 import functools
+import io
 import math
 import re
 import secrets
@@ -55,12 +58,19 @@ def registrar(rotulo, estado, mensagem, nome=None):
     return texto
 
 
+class _Saida:
+    """As chamadas da função do estudante na verificação em curso (``atual``) e quantas imprimiram com a saída
+    presa: :func:`chamar` só deixa na tela o que a 1ª imprime, e o veredito vem depois de uma nota com a conta."""
+    atual, chamadas, impressas = None, 0, 0
+
+
 def verificador(rotulo, nome=None):
     """Decora um verificador do exercício ``rotulo`` (``ex-l1-horizontal``), que o estudante
     lê como ``nome`` (``bordas horizontais``): padroniza a mensagem e registra o resultado."""
     def decorar(funcao):
         @functools.wraps(funcao)
         def verificar(*args, **kwargs):
+            fora, _Saida.atual = _Saida.atual, _Saida()  # numa verificação dentro de outra, a de fora volta no fim
             try:
                 with torch.random.fork_rng(devices=[]):  # as redes de referência não mexem no gerador global
                     problemas = funcao(*args, **kwargs) or []
@@ -71,6 +81,11 @@ def verificador(rotulo, nome=None):
                                             "Confira o tipo e a forma do que você respondeu.")
             else:
                 estado, mensagem = "errado" if problemas else "correto", "\n".join(problemas)
+            finally:
+                saida, _Saida.atual = _Saida.atual, fora
+            if saida.impressas:  # uma nota só, logo antes do veredito
+                print(f"(a sua função imprimiu em {saida.impressas} das outras chamadas do verificador, "
+                      "com entradas diferentes; mostrei só a saída da primeira.)")
             registrar(rotulo, estado, mensagem, nome)
         verificar.rotulo, verificar.nome = rotulo, nome
         return verificar
@@ -78,13 +93,17 @@ def verificador(rotulo, nome=None):
 
 
 def chamar(funcao, *args):
-    """Chama a função do estudante; exceções e ``return`` esquecido viram mensagens claras."""
+    """Chama a função do estudante; exceções e ``return`` esquecido viram mensagens claras. Numa verificação,
+    só o que ela imprime na 1ª chamada aparece (na hora); o das outras fica preso (seriam 30 a 40 cópias)."""
     if funcao is None:
         pendente()
     if not callable(funcao):
         reprovar(f"a resposta deve ser uma função, mas é um {type(funcao).__name__}.")
+    saida, presa = _Saida.atual or _Saida(), io.StringIO()
+    saida.chamadas += 1
     try:
-        resultado = funcao(*args)
+        with contextlib.redirect_stdout(presa) if saida.chamadas > 1 else contextlib.nullcontext():
+            resultado = funcao(*args)
     except NotImplementedError:
         pendente()
     except Exception as erro:
@@ -92,6 +111,8 @@ def chamar(funcao, *args):
                               for a in args)
         reprovar(f"com entradas {entradas}, a sua função levantou "
                  f"{type(erro).__name__}: {erro}", estado="erro")
+    finally:
+        saida.impressas += bool(presa.getvalue())
     if resultado is None:
         reprovar("a sua função devolveu None: faltou o return no fim dela?")
     return resultado
