@@ -401,3 +401,31 @@ def test_figuras_da_licao_4_legiveis_no_celular(desenhar):
 def test_figuras_l4_gravadas():
     nomes = {p.name for p in (RAIZ / "figures").glob("l4-*")}
     assert nomes == {"l4-maximo.png", "l4-preenchimento.png", "l4-animacao.gif", "l4-deslocamento.png"}
+
+
+def test_figuras_do_agrupamento_aceitam_o_que_o_estudante_passa():
+    # Antes (terceira passada de fuzzing): tamanho=2 dava "cannot unpack non-iterable int object"; uma lista,
+    # AttributeError; um X de inteiros com modo="media", "mean(): could not infer output dtype"; com preenchimento,
+    # "value cannot be converted to type int64_t"
+    assert figuras.conta_agrupamento(A, 2) == figuras.conta_agrupamento(A, (2, 2)) == "máx(1, 3, 4, 8) = 8"
+    assert figuras.desenhar_agrupamento(A.tolist(), 2, passo=1).conta == "máx(1, 3, 4, 8) = 8"
+    inteiros = torch.arange(16).reshape(4, 4)
+    assert figuras.desenhar_agrupamento(inteiros, (2, 2), modo="media").conta == "média(0; 1; 4; 5) = 2,5"
+    assert figuras.desenhar_agrupamento(inteiros, (2, 2), preenchimento=1).conta == "máx(−∞, −∞, −∞, 0) = 0"
+    assert figuras.desenhar_deslocamento(A.tolist(), A.numpy(), [[1, -1]], tamanho=2).mudancas["máximo"] == (0, 2)
+    assert len(figuras.animar_agrupamento(A, 2)) > 0
+
+
+@pytest.mark.parametrize("chamada, trecho", [
+    (lambda: figuras.desenhar_agrupamento(A, (2, 2), preenchimento=(1, 1)), "preenchimento deve ser um inteiro"),
+    (lambda: figuras.conta_agrupamento(A, (2, 2), posicao=1), r"posicao deve ser um par"),
+    (lambda: figuras.desenhar_agrupamento(torch.full((4, 4), float("nan"))), "X tem NaN ou infinito"),
+    (lambda: figuras.desenhar_agrupamento(torch.rand(200, 200)), "aceita até 12×12"),
+    (lambda: figuras.animar_agrupamento(torch.rand(12, 12), (1, 1)), "teria 144 quadros"),
+    (lambda: figuras.desenhar_deslocamento(A, A[:3], torch.tensor([[1.0, -1.0]])), "devem ter a mesma forma"),
+])
+def test_figuras_do_agrupamento_explicam_o_erro_em_portugues(chamada, trecho):
+    # Antes: TypeError do torch, "cannot unpack", "cannot convert float NaN to integer", minutos de espera,
+    # "The size of tensor a (4) must match the size of tensor b (3)"
+    with pytest.raises(ValueError, match=trecho):
+        chamada()

@@ -315,3 +315,69 @@ def test_posicao_fora_da_saida_explica_em_portugues(posicao):
     for desenhar in (figuras.conta_agrupamento, figuras.desenhar_agrupamento):
         with pytest.raises(ValueError, match="fora da saída, que tem 2×2"):
             desenhar(torch.arange(16.0).reshape(4, 4), (2, 2), posicao=posicao)
+
+
+def test_lista_numpy_inteiros_e_gradiente_desenham_a_mesma_conta():
+    # Antes (terceira passada de fuzzing): uma lista ou um array do NumPy davam AttributeError em inglês
+    # ('list' object has no attribute 'dim'), e um X com requires_grad, um aviso do PyTorch em inglês.
+    import warnings
+    Xg = X.clone().requires_grad_()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for Xe, Ke in ((X.tolist(), K.tolist()), (X.numpy(), K.numpy()), (X.long(), K.long()), (Xg, K)):
+            assert figuras.desenhar_correlacao(Xe, Ke).conta == "0×0 + 1×1 + 3×2 + 4×3 = 19"
+            assert figuras.expressao(Xe, Ke, posicao=(1, 1)) == "4×0 + 5×1 + 7×2 + 8×3 = 43"
+    assert Xg.requires_grad and Xg.grad is None  # o tensor do estudante fica como estava
+
+
+@pytest.mark.parametrize("ruim", [float("nan"), float("inf")])
+def test_nan_ou_infinito_explica_em_portugues(ruim):
+    # Antes: "cannot convert float NaN to integer", do fundo do matplotlib
+    Xr = X.clone()
+    Xr[0, 0] = ruim
+    for desenhar in (figuras.expressao, figuras.desenhar_correlacao):
+        with pytest.raises(ValueError, match="X tem NaN ou infinito"):
+            desenhar(Xr, K)
+        with pytest.raises(ValueError, match="K tem NaN ou infinito"):
+            desenhar(X, torch.full((2, 2), ruim))
+
+
+def test_passo_inteiro_preenchimento_e_posicao_errados_explicam_em_portugues():
+    # Antes: passo=2 dava "'int' object is not iterable"; preenchimento=(1, 1) ou 1.0, um TypeError do torch;
+    # preenchimento=-1 culpava o núcleo; posicao=1, "cannot unpack non-iterable int object"
+    assert figuras.expressao(X, K, passo=2) == figuras.expressao(X, K, passo=(2, 2))
+    assert figuras.desenhar_correlacao(X2, K2, passo=2).conta == figuras.expressao(X2, K2, passo=(2, 2))
+    for ruim in ((1, 1), 1.0, -1):
+        with pytest.raises(ValueError, match="preenchimento deve ser um inteiro ≥ 0"):
+            figuras.desenhar_correlacao(X, K, preenchimento=ruim)
+    with pytest.raises(ValueError, match="passo deve ser um inteiro ou um par"):
+        figuras.expressao(X, K, passo=1.5)
+    for desenhar in (figuras.expressao, figuras.desenhar_correlacao):
+        with pytest.raises(ValueError, match=r"posicao deve ser um par \(linha, coluna\)"):
+            desenhar(X, K, posicao=1)
+
+
+def test_entrada_grande_demais_e_recusada_sem_travar():
+    # Antes: uma figura de 200×200 levava quase um minuto; a animação, horas (uma figura por valor da saída)
+    import time
+    inicio = time.perf_counter()
+    for desenhar in (figuras.desenhar_correlacao, figuras.animar_correlacao):
+        with pytest.raises(ValueError, match="aceita até 12×12"):
+            desenhar(torch.rand(200, 200), K)
+    with pytest.raises(ValueError, match="aceita até 12×12"):
+        figuras.desenhar_correlacao(torch.rand(10, 10), K, preenchimento=2)
+    with pytest.raises(ValueError, match="teria 100 quadros"):
+        figuras.animar_correlacao(torch.rand(12, 12), torch.ones(3, 3))
+    assert time.perf_counter() - inicio < 5
+
+
+@pytest.mark.parametrize("kwargs, trecho", [
+    ({"ms_por_quadro": -5}, "ms_por_quadro deve ser"), ({"ms_por_quadro": 0}, "ms_por_quadro deve ser"),
+    ({"dpi": 0}, "dpi deve ser"), ({"dpi": 5000}, "dpi deve ser")])
+def test_animacao_com_tempo_ou_dpi_invalidos_explica_em_portugues(kwargs, trecho):
+    # Antes: ms_por_quadro=-5 dava "can't convert negative int to unsigned", 0 fazia um GIF de 100 ms por quadro
+    # (calado), dpi=0 dava "dpi must be positive" e dpi=5000, quadros de 200 megapixels
+    for animar in (lambda: figuras.animar_correlacao(X, K, **kwargs),
+                   lambda: figuras.animar_agrupamento(X, (2, 2), **kwargs)):
+        with pytest.raises(ValueError, match=trecho):
+            animar()

@@ -9,7 +9,8 @@ import torch.nn.functional as F
 
 from cursoconv import conv
 from cursoconv.formato import enxuto
-from .base import COR_BORDA, conferir_posicao, fechar_figura, gif, grade
+from .base import (COR_BORDA, conferir_posicao, conferir_preenchimento, conferir_tamanho, fechar_figura, gif, grade,
+                   matriz_de_valores)
 
 NOMES_MODO = {"max": "máx", "media": "média"}
 #: Tamanho das letras das figuras da lição 4. No celular (tela de 360 px), o livro mostra
@@ -25,19 +26,28 @@ def _moldura(X, preenchimento, modo):
     return F.pad(X, (preenchimento,) * 4, value=float("-inf") if modo == "max" else 0.0)
 
 
+def _preparar(X, tamanho, modo, preenchimento, passo, limitar=False):
+    """X como tensor, X com a moldura, a saída, (k_h, k_w) e (s_h, s_w); ``limitar`` recusa X grande demais."""
+    X = matriz_de_valores(X, "X")
+    conferir_preenchimento(preenchimento)
+    janela = conv.par(tamanho, "tamanho")
+    Xp = _moldura(X, preenchimento, modo)
+    if limitar:
+        conferir_tamanho(Xp)
+    Y = conv.pool2d_passo(X, janela, (preenchimento, preenchimento), passo, modo)
+    return X, Xp, Y, janela, conv.par(janela if passo is None else passo, "passo")
+
+
 def conta_agrupamento(X, tamanho, modo="max", posicao=(0, 0), preenchimento=0, passo=None):
     """A conta de uma posição da saída, por extenso: "máx(0, 1, 3, 4) = 4"."""
-    k_h, k_w = tamanho
-    s_h, s_w = tamanho if passo is None else passo
-    Xp = _moldura(X, preenchimento, modo)
-    Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
-    r, c = conferir_posicao(posicao, Y)
-    r, c = r * s_h, c * s_w
+    X, Xp, Y, (k_h, k_w), (s_h, s_w) = _preparar(X, tamanho, modo, preenchimento, passo)
+    i, j = conferir_posicao(posicao, Y)
+    r, c = i * s_h, j * s_w
     janela = Xp[r:r + k_h, c:c + k_w].flatten()
     escritos = [enxuto(v) for v in janela]
     # com vírgula decimal, os valores se separam por ponto e vírgula: média(0,5; 1; 2; 3)
     valores = "; ".join(escritos) if modo == "media" or any("," in v for v in escritos) else ", ".join(escritos)
-    return f"{NOMES_MODO[modo]}({valores}) = {enxuto(Y[posicao])}"
+    return f"{NOMES_MODO[modo]}({valores}) = {enxuto(Y[i, j])}"
 
 
 def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchimento=0, passo=None,
@@ -51,10 +61,7 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
     Devolve a figura; ``fig.saida`` guarda a saída (calculada por ``conv.pool2d_passo``)
     e ``fig.conta``, a conta escrita.
     """
-    k_h, k_w = tamanho
-    s_h, s_w = tamanho if passo is None else passo
-    Xp = _moldura(X, preenchimento, modo)
-    Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
+    X, Xp, Y, (k_h, k_w), (s_h, s_w) = _preparar(X, tamanho, modo, preenchimento, passo, limitar=True)
     n_h, n_w = Xp.shape
     m_h, m_w = Y.shape
     i, j = conferir_posicao(posicao, Y)
@@ -81,7 +88,8 @@ def desenhar_agrupamento(X, tamanho=(2, 2), modo="max", posicao=(0, 0), preenchi
 def animar_agrupamento(X, tamanho=(2, 2), modo="max", preenchimento=0, passo=None, ms_por_quadro=1100,
                        dpi=80):
     """GIF animado da janela de agrupamento percorrendo a entrada, um quadro por valor da saída."""
-    Y = conv.pool2d_passo(X, tamanho, (preenchimento, preenchimento), passo, modo)
+    _, Xp, Y, _, _ = _preparar(X, tamanho, modo, preenchimento, passo, limitar=True)
+    conferir_tamanho(Xp, quadros=Y.numel())
     m_h, m_w = Y.shape
     figs = (desenhar_agrupamento(X, tamanho, modo, posicao=divmod(n, m_w), preenchimento=preenchimento,
                                  passo=passo, revelar=n + 1) for n in range(m_h * m_w))
@@ -96,6 +104,12 @@ def desenhar_deslocamento(X, X_deslocada, K, tamanho=(2, 2), rotulo="deslocada")
     ``fig.mudancas`` diz, para a correlação e para o máximo, quantos valores mudam
     com o deslocamento e quantos são ao todo; ``fig.saidas`` guarda as matrizes.
     """
+    X, X_deslocada, K = matriz_de_valores(X, "X"), matriz_de_valores(X_deslocada, "X_deslocada"), matriz_de_valores(K, "K")
+    if X.shape != X_deslocada.shape:
+        raise ValueError(f"X {tuple(X.shape)} e X_deslocada {tuple(X_deslocada.shape)} devem ter a mesma forma, para "
+                         "comparar valor a valor: desloque sem cortar, como torch.roll(X, 1, dims=1).")
+    tamanho = conv.par(tamanho, "tamanho")
+    conferir_tamanho(X)
     linhas = []
     for entrada in (X, X_deslocada):
         Y = conv.corr2d(entrada, K)

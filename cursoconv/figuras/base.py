@@ -4,6 +4,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 from matplotlib.patches import Rectangle
 
 from cursoconv.formato import enxuto
@@ -16,6 +17,11 @@ UNIDADE = 0.42              # lado de uma célula das figuras de correlação, e
 #: No celular (tela de 390 px), uma figura de saída ocupa 342 px de largura na lição: para que
 #: as letras tenham pelo menos 9,5 px na tela, uma figura de L polegadas precisa de letras de 2·L pt.
 PT_POR_POLEGADA = 2.0
+#: Figuras de grades (correlação, agrupamento) escrevem um valor por célula: acima deste lado
+#: (com o preenchimento) os números ficam ilegíveis no celular e a figura leva minutos.
+LADO_MAXIMO = 12
+#: Uma animação desenha uma figura por valor da saída: 49 quadros (saída 7×7) já levam uns 15 s.
+QUADROS_MAXIMO = 49
 
 
 def _luminancia(cor):
@@ -25,8 +31,37 @@ def _luminancia(cor):
     return 0.2126 * canais[0] + 0.7152 * canais[1] + 0.0722 * canais[2]
 
 
+def matriz_de_valores(M, nome):
+    """``M`` (tensor, lista ou array do NumPy) como tensor float na CPU, sem gradiente; recusa NaN e infinitos."""
+    M = torch.as_tensor(M).detach().cpu().float()
+    if not torch.isfinite(M).all():
+        raise ValueError(f"{nome} tem NaN ou infinito, que a figura não sabe escrever: confira como {nome} foi "
+                         "calculado (uma divisão por zero?) e passe só números finitos.")
+    return M
+
+
+def conferir_preenchimento(preenchimento):
+    """Recusa um preenchimento que não seja um inteiro ≥ 0 (as figuras o desenham igual nas quatro bordas)."""
+    if isinstance(preenchimento, bool) or not isinstance(preenchimento, int) or preenchimento < 0:
+        raise ValueError("preenchimento deve ser um inteiro ≥ 0, as linhas e colunas acrescentadas em cada "
+                         f"lado, como 1 (a figura usa o mesmo nas quatro bordas); veio {preenchimento!r}.")
+
+
+def conferir_tamanho(Xp, quadros=1):
+    """Recusa uma entrada (já preenchida) ou uma animação grandes demais para desenhar: ver LADO_MAXIMO."""
+    if max(Xp.shape[-2:]) > LADO_MAXIMO:
+        raise ValueError(f"A entrada, com o preenchimento, tem {Xp.shape[-2]}×{Xp.shape[-1]} valores: a figura "
+                         f"escreve um valor por célula e aceita até {LADO_MAXIMO}×{LADO_MAXIMO} (mais que isso "
+                         "fica ilegível e leva minutos); desenhe um pedaço, como X[:6, :6].")
+    if quadros > QUADROS_MAXIMO:
+        raise ValueError(f"A animação teria {quadros} quadros, uma figura por valor da saída; o limite é "
+                         f"{QUADROS_MAXIMO} (mais levaria minutos): use uma entrada menor ou um passo maior.")
+
+
 def conferir_posicao(posicao, Y):
     """Recusa uma ``posicao`` fora da saída ``Y`` (uma negativa daria, calada, uma janela vazia)."""
+    if not (isinstance(posicao, (tuple, list)) and len(posicao) == 2):
+        raise ValueError(f"posicao deve ser um par (linha, coluna) da saída, como (0, 1); veio {posicao!r}.")
     i, j = posicao
     if not (0 <= i < Y.shape[0] and 0 <= j < Y.shape[1]):
         raise ValueError(f"posicao={tuple(posicao)} está fora da saída, que tem {Y.shape[0]}×{Y.shape[1]} valores: "
@@ -99,6 +134,12 @@ def fechar_figura(fig, ax, limites_x, altura, saida, conta):
 def gif(figs, ms_por_quadro, dpi):
     """Junta as figuras de ``figs`` (uma por quadro) num GIF que se repete; devolve os bytes."""
     from PIL import Image
+    if isinstance(ms_por_quadro, bool) or not isinstance(ms_por_quadro, (int, float)) or ms_por_quadro < 20:
+        raise ValueError("ms_por_quadro deve ser um número de milissegundos ≥ 20, como 1100 (os navegadores mostram "
+                         f"quadros mais curtos por 100 ms); veio {ms_por_quadro!r}.")
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 300:
+        raise ValueError(f"dpi deve ser um número de 10 a 300 pontos por polegada, como 80 (mais que isso faz quadros "
+                         f"de dezenas de megapixels); veio {dpi!r}.")
     quadros = []
     for fig in figs:
         fig.set_dpi(dpi)

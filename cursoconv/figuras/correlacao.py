@@ -12,7 +12,8 @@ import torch.nn.functional as F
 
 from cursoconv import conv
 from cursoconv.formato import enxuto, virgula_nos_eixos
-from .base import UNIDADE, conferir_posicao, cor_do_texto, fechar_figura, fonte_legivel, gif, grade, largura_do_texto
+from .base import (UNIDADE, conferir_posicao, conferir_preenchimento, conferir_tamanho, cor_do_texto, fechar_figura,
+                   fonte_legivel, gif, grade, largura_do_texto, matriz_de_valores)
 
 
 def _saida(Xp, K, passo):
@@ -24,7 +25,7 @@ def _saida(Xp, K, passo):
 
 def expressao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1)):
     """A conta de uma posição da saída, por extenso: "0×0 + 1×1 + 3×2 + 4×3 = 19"."""
-    Xp, K3, Y = _preparar(X, K, preenchimento, passo)
+    Xp, K3, Y, passo = _preparar(X, K, preenchimento, passo)
     i, j = conferir_posicao(posicao, Y)
     k_h, k_w = K3.shape[1:]
     r, c = i * passo[0], j * passo[1]
@@ -37,11 +38,17 @@ def expressao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1)):
     return f"{texto} = {enxuto(Y[i, j])}"
 
 
-def _preparar(X, K, preenchimento, passo):
+def _preparar(X, K, preenchimento, passo, limitar=False):
+    """X e K com 3 dimensões (X preenchido), a saída e o passo como par; ``limitar`` recusa X grande demais."""
+    X, K = matriz_de_valores(X, "X"), matriz_de_valores(K, "K")
+    conferir_preenchimento(preenchimento)
+    passo = conv.par(passo, "passo")
     X3 = X if X.dim() == 3 else X.unsqueeze(0)
     K3 = K if K.dim() == 3 else K.unsqueeze(0)
     Xp = F.pad(X3, (preenchimento,) * 4) if preenchimento else X3
-    return Xp, K3, _saida(Xp, K3, passo)
+    if limitar:
+        conferir_tamanho(Xp)
+    return Xp, K3, _saida(Xp, K3, passo), passo
 
 
 def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), revelar=None, titulo=None):
@@ -52,11 +59,11 @@ def desenhar_correlacao(X, K, posicao=(0, 0), preenchimento=0, passo=(1, 1), rev
     revelar: quantos valores da saída mostrar (em ordem de leitura); None mostra todos.
     Devolve a figura; ``fig.saida`` guarda a saída calculada e ``fig.conta`` a conta escrita.
     """
-    Xp, K3, Y = _preparar(X, K, preenchimento, passo)
+    Xp, K3, Y, passo = _preparar(X, K, preenchimento, passo, limitar=True)
     c_i, n_h, n_w = Xp.shape
     k_h, k_w = K3.shape[1:]
     m_h, m_w = Y.shape
-    i, j = posicao
+    i, j = conferir_posicao(posicao, Y)
     faixa = max(n_h, m_h) + 1.6           # altura reservada a cada canal
     x_nucleo = n_w + 1.6
     x_saida = x_nucleo + k_w + 1.6
@@ -101,7 +108,8 @@ def animar_correlacao(X, K, preenchimento=0, passo=(1, 1), ms_por_quadro=1100, d
     Usa ``desenhar_correlacao`` em cada quadro. Devolve os bytes do GIF (para
     ``IPython.display.Image(data=...)`` ou para gravar num arquivo).
     """
-    _, _, Y = _preparar(X, K, preenchimento, passo)
+    Xp, _, Y, _ = _preparar(X, K, preenchimento, passo, limitar=True)
+    conferir_tamanho(Xp, quadros=Y.numel())
     m_h, m_w = Y.shape
     figs = (desenhar_correlacao(X, K, posicao=divmod(n, m_w), preenchimento=preenchimento,
                                 passo=passo, revelar=n + 1) for n in range(m_h * m_w))
