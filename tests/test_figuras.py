@@ -381,3 +381,26 @@ def test_animacao_com_tempo_ou_dpi_invalidos_explica_em_portugues(kwargs, trecho
                    lambda: figuras.animar_agrupamento(X, (2, 2), **kwargs)):
         with pytest.raises(ValueError, match=trecho):
             animar()
+
+
+@pytest.mark.parametrize("chamada, trecho", [
+    (lambda: figuras.mostrar_matrizes([X, K], ["entrada"]), "2 matrizes, 1 títulos e 2 mapas"),
+    (lambda: figuras.mostrar_matrizes([X, K], ["a", "b"], cmaps=["gray_r"]), "2 matrizes, 2 títulos e 1 mapas"),
+    (lambda: figuras.mostrar_matrizes([X], ["a"], cmaps=["azul"]), "'azul' não é um mapa de cores"),
+    (lambda: figuras.mostrar_matrizes(X, ["a"]), "lista de matrizes 2-D"),
+    (lambda: figuras.mostrar_matrizes([X2], ["a"]), "lista de matrizes 2-D"),
+    (lambda: figuras.mostrar_matrizes([], []), "lista de matrizes 2-D"),
+    (lambda: figuras.mostrar_matrizes([X / 0], ["a"]), r"matrizes\[0\] tem NaN ou infinito"),
+    (lambda: figuras.mostrar_matrizes([torch.rand(200, 200)], ["a"]), "use anotar=False"),
+])
+def test_mostrar_matrizes_explica_o_erro_em_portugues(chamada, trecho):
+    # Antes (terceira passada de fuzzing): título ou mapa a menos deixava, calado, um quadro vazio; um mapa
+    # desconhecido, uma matriz 1-D ou 3-D, uma lista vazia ou NaN davam erros em inglês; 200×200 anotada, 16 s
+    with pytest.raises(ValueError, match=trecho):
+        chamada()
+
+
+def test_mostrar_matrizes_aceita_um_nome_so():
+    fig = figuras.mostrar_matrizes([X.tolist(), K.numpy()], ["entrada", "núcleo"], cmaps="gray_r")
+    assert [ax.images[0].get_cmap().name for ax in fig.axes] == ["gray_r", "gray_r"]
+    assert figuras.mostrar_matrizes([X], "entrada").axes[0].get_title() == "entrada"

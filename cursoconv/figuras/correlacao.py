@@ -7,7 +7,6 @@ mesmas figuras em ``figures/``.
 """
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 import torch.nn.functional as F
 
 from cursoconv import conv
@@ -147,8 +146,22 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
     baixo; sem valores (``anotar=False``), ficam numa linha de 6 polegadas.
     ``lado`` fixa o tamanho da figura (largura, altura), em polegadas.
     """
-    matrizes = [torch.as_tensor(M).detach().float() for M in matrizes]
-    cmaps = cmaps or ["coolwarm"] * len(matrizes)
+    matrizes = [matriz_de_valores(M, f"matrizes[{k}]") for k, M in enumerate(matrizes)]
+    titulos = [titulos] if isinstance(titulos, str) else list(titulos)
+    cmaps = [cmaps] * len(matrizes) if isinstance(cmaps, str) else list(cmaps or ["coolwarm"] * len(matrizes))
+    if not matrizes or any(M.dim() != 2 for M in matrizes):
+        raise ValueError("matrizes deve ser uma lista de matrizes 2-D, como [X, K, Y]; recebi as formas "
+                         f"{[tuple(M.shape) for M in matrizes]}.")
+    if not len(titulos) == len(cmaps) == len(matrizes):
+        raise ValueError(f"Recebi {len(matrizes)} matrizes, {len(titulos)} títulos e {len(cmaps)} mapas de cores: "
+                         "passe um título (e, em cmaps, um mapa) para cada matriz, na mesma ordem.")
+    for nome in cmaps:
+        if isinstance(nome, str) and nome not in plt.colormaps():
+            raise ValueError(f'{nome!r} não é um mapa de cores do matplotlib: use, por exemplo, "coolwarm" (negativos '
+                             'em azul, positivos em vermelho) ou "gray_r" (0 branco, 1 preto).')
+    if anotar and max(max(M.shape) for M in matrizes) > CELULAS_POR_LINHA:
+        raise ValueError(f"Com anotar=True cada valor é escrito na célula: até {CELULAS_POR_LINHA}×{CELULAS_POR_LINHA} "
+                         "valores por matriz (mais fica ilegível e demora); para imagens maiores, use anotar=False.")
     larguras = [M.shape[1] for M in matrizes]
     # Sem valores escritos, as células podem ser pequenas: uma linha só, na largura da coluna.
     linhas = _em_linhas(larguras, CELULAS_POR_LINHA if anotar else float("inf"))
