@@ -44,6 +44,9 @@ def lenet5_moderna():
 
 def contar_parametros(net):
     """Número de parâmetros treináveis de ``net``."""
+    if any(nn.parameter.is_lazy(p) for p in net.parameters()):
+        raise ValueError("A rede tem camadas preguiçosas (nn.LazyLinear, nn.LazyConv2d) ainda sem pesos: passe uma "
+                         "imagem antes, como net(X[:1]), ou use lenet.tabela_camadas(net), que faz isso.")
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
 
 
@@ -52,7 +55,8 @@ def camadas(net, forma_entrada=(1, 1, 32, 32)):
     if len(forma_entrada) != 4:
         raise ValueError("forma_entrada deve ter 4 números, (lote, canais, altura, largura), como (1, 1, 32, 32); "
                          f"recebi {tuple(forma_entrada)}.")
-    linhas, X = [], torch.zeros(forma_entrada, device=dispositivo_de(net))
+    tipo = next((p.dtype for p in net.parameters()), torch.float32)  # uma rede em double recebe double
+    linhas, X = [], torch.zeros(forma_entrada, device=dispositivo_de(net), dtype=tipo)
     with torch.no_grad():
         for nome, camada in net.named_children():
             try:
@@ -85,7 +89,13 @@ def previsoes(net, data_iter):
     previstos, reais = [], []
     try:
         for X, y in data_iter:
-            previstos.append(net(X.to(dispositivo)).argmax(dim=1).cpu())
+            try:
+                saida = net(X.to(dispositivo))
+            except RuntimeError as erro:
+                raise ValueError(f"A rede não aceitou o lote X de forma {tuple(X.shape)} e tipo {X.dtype} ({erro}). "
+                                 "X deve ser (lote, canais, altura, largura), como a rede espera (a LeNet-5 recebe "
+                                 "(lote, 1, 32, 32)), e do tipo dos pesos: X.float() ou net.float().") from erro
+            previstos.append(saida.argmax(dim=1).cpu())
             reais.append(y.cpu())
     finally:
         net.train(treinando)
@@ -94,6 +104,10 @@ def previsoes(net, data_iter):
 
 def matriz_de_confusao(previstos, reais, classes=10):
     """Matriz ``M[real, previsto]`` com a contagem de cada par (classes de 0 a ``classes`` − 1)."""
+    previstos, reais = torch.as_tensor(previstos), torch.as_tensor(reais)
+    if previstos.shape != reais.shape or previstos.dim() != 1:
+        raise ValueError(f"previstos {tuple(previstos.shape)} e reais {tuple(reais.shape)} devem ser listas de classes "
+                         "do mesmo tamanho, uma por imagem: use net(X).argmax(dim=1) e y.")
     for nome, t in (("previstos", previstos), ("reais", reais)):
         if t.is_floating_point():
             raise TypeError(f"{nome} deve ter as classes, inteiros de 0 a {classes - 1}, e não números com "

@@ -107,6 +107,48 @@ def test_curvas_de_um_treino_avaliado_no_teste():
     assert list(fig.axes[1].lines[1].get_ydata()) == [0.5, 0.75]
 
 
+def test_figuras_da_lenet_aceitam_o_que_o_estudante_passa():
+    # Antes (terceira passada de fuzzing): a camada (net.C1) nos filtros, os mapas de um lote de uma imagem
+    # (net.C1(X[:1])) e listas na matriz de confusão davam erros em inglês; uma rede em double, na tabela, culpava
+    # a forma da entrada ("Input type (float) and bias type (double)")
+    net = lenet.lenet5_moderna()
+    assert len(figuras.desenhar_filtros(net.C1).axes) == 6
+    assert len(figuras.desenhar_mapas(net.C1(torch.rand(1, 1, 32, 32))).axes) == 6
+    assert lenet.matriz_de_confusao([1, 2], [1, 3]).tolist()[3][2] == 1
+    assert fig_texto(figuras.desenhar_matriz_de_confusao(torch.eye(10).numpy()), "1")
+    assert "61.706" in lenet.tabela_camadas(lenet.lenet5_moderna().double())
+    assert figuras.desenhar_arquitetura(lenet.lenet5_moderna().double())
+
+
+@pytest.mark.parametrize("chamada, trecho", [
+    # antes: "Invalid shape (5,) for image data", do matplotlib, ou só o 1º canal de cada filtro, calado
+    (lambda: figuras.desenhar_filtros(torch.rand(6, 5, 5)), "c_o×1×k×k"),
+    (lambda: figuras.desenhar_filtros(lenet.lenet5_moderna().C3.weight), r"net.C3.weight\[:, :1\]"),
+    (lambda: figuras.desenhar_filtros(torch.full((6, 1, 5, 5), float("nan"))), "sem NaN"),
+    # antes: "Invalid shape (6, 28, 28) for image data"
+    (lambda: figuras.desenhar_mapas(torch.rand(8, 6, 28, 28)), r"mapas\[0\]"),
+    # antes: AttributeError ('tuple' object has no attribute 'numpy'); uma matriz 3×3 saía com 10 nomes de classe
+    (lambda: figuras.desenhar_matriz_de_confusao((torch.tensor([1]), torch.tensor([1]))), r"matriz_de_confusao\(\*"),
+    (lambda: figuras.desenhar_matriz_de_confusao(torch.ones(3, 3)), "10×10"),
+    (lambda: figuras.desenhar_matriz_de_confusao(torch.full((10, 10), 0.5)), "contagens"),
+    # antes: "The size of tensor a (2) must match the size of tensor b (3)"
+    (lambda: lenet.matriz_de_confusao(torch.tensor([1, 2, 3]), torch.tensor([1, 2])), "do mesmo tamanho"),
+    # antes: IndexError, ZeroDivisionError, "Number of rows must be a positive integer" e 12 s para 1.000 imagens
+    (lambda: figuras.desenhar_previsoes(lenet.lenet5_moderna(), torch.rand(8, 1, 32, 32), torch.ones(4)), "8 imagens, 4"),
+    (lambda: figuras.desenhar_previsoes(lenet.lenet5_moderna(), torch.rand(2, 1, 32, 32), [1, 2], colunas=0), "colunas"),
+    (lambda: figuras.desenhar_previsoes(lenet.lenet5_moderna(), torch.rand(0, 1, 32, 32), []), "de 1 a 64"),
+    # antes: RuntimeError em inglês, de dentro da rede
+    (lambda: lenet.previsoes(lenet.lenet5_moderna(), [(torch.rand(2, 1, 28, 28), torch.ones(2))]), "32, 32"),
+    (lambda: lenet.previsoes(lenet.lenet5_moderna(), [(torch.rand(2, 1, 32, 32).double(), torch.ones(2))]),
+     r"X.float\(\)"),
+    # antes: "Attempted to use an uninitialized parameter", em inglês
+    (lambda: lenet.contar_parametros(nn.Sequential(nn.LazyLinear(10))), "preguiçosas"),
+])
+def test_figuras_da_lenet_explicam_o_erro_em_portugues(chamada, trecho):
+    with pytest.raises((ValueError, TypeError), match=trecho):
+        chamada()
+
+
 def fig_texto(fig, texto):
     return any(t.get_text() == texto for t in fig.axes[0].texts)
 

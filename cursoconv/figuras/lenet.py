@@ -51,6 +51,13 @@ def desenhar_matriz_de_confusao(M):
     Estreita (5 polegadas) e com números de 11 pt (9,5 pt para 1.000): no celular, a figura
     encolhe para a coluna (342 px) e os números ainda ficam com mais de 9 px.
     """
+    if isinstance(M, tuple):
+        raise TypeError("Recebi um par (previstos, reais), como o de lenet.previsoes: passe a matriz, "
+                        "M = lenet.matriz_de_confusao(*lenet.previsoes(net, test_iter)).")
+    M = torch.as_tensor(M).detach().cpu()
+    if M.shape != (10, 10) or not torch.equal(M, M.round()):
+        raise ValueError(f"M deve ser a matriz 10×10 de contagens (inteiros) de lenet.matriz_de_confusao, uma linha "
+                         f"e uma coluna por classe do Fashion-MNIST; recebi forma {tuple(M.shape)}, tipo {M.dtype}.")
     fig, ax = plt.subplots(figsize=(5.0, 4.8))
     imagem = ax.imshow(M.numpy(), cmap="Blues")
     for i in range(M.shape[0]):
@@ -71,6 +78,10 @@ def desenhar_previsoes(net, X, y, colunas=4):
 
     Quatro colunas por padrão: a grade fica estreita e os nomes, legíveis no celular.
     """
+    y = torch.as_tensor(y)
+    if len(X) != len(y) or not 1 <= len(X) <= 64 or colunas < 1:
+        raise ValueError(f"Recebi {len(X)} imagens, {len(y)} rótulos e colunas={colunas}: passe de 1 a 64 imagens, "
+                         "um rótulo para cada uma e colunas ≥ 1, como desenhar_previsoes(net, X[:16], y[:16]).")
     previstos = previsoes(net, [(X, y)])[0]
     linhas = -(-len(X) // colunas)
     fig, eixos = plt.subplots(linhas, colunas, figsize=(colunas * 1.6, linhas * 2.0), squeeze=False)
@@ -97,7 +108,11 @@ def _grade_de_eixos(n, colunas=3):
 
 def desenhar_filtros(pesos, titulo="filtro"):
     """Mostra cada filtro 2-D de uma camada convolucional de entrada única (pesos c_o×1×k×k)."""
-    pesos = pesos.detach().cpu()
+    pesos = torch.as_tensor(getattr(pesos, "weight", pesos)).detach().cpu()  # a camada serve: net.C1
+    if pesos.dim() != 4 or pesos.shape[1] != 1 or not torch.isfinite(pesos).all():
+        raise ValueError("pesos devem ser os de uma convolução de um canal de entrada, c_o×1×k×k e sem NaN, como "
+                         f"net.C1.weight; recebi forma {tuple(pesos.shape)} (com vários canais de entrada, escolha "
+                         "um: net.C3.weight[:, :1]).")
     fig, eixos = _grade_de_eixos(len(pesos))
     limite = pesos.abs().max()
     for i, ax in enumerate(eixos):
@@ -110,7 +125,11 @@ def desenhar_filtros(pesos, titulo="filtro"):
 
 def desenhar_mapas(mapas, titulo="mapa"):
     """Mostra os mapas de características (c×H×W) de uma imagem, um por canal."""
-    mapas = mapas.detach().cpu()
+    mapas = torch.as_tensor(mapas).detach().cpu()
+    mapas = mapas[0] if mapas.dim() == 4 and len(mapas) == 1 else mapas  # um lote de uma imagem: net.C1(X[:1])
+    if mapas.dim() != 3:
+        raise ValueError(f"mapas deve ter a forma canais×altura×largura, os mapas de uma imagem; recebi "
+                         f"{tuple(mapas.shape)}: de um lote, escolha uma imagem, como mapas[0].")
     fig, eixos = _grade_de_eixos(len(mapas))
     for i, ax in enumerate(eixos):
         ax.axis("off")
