@@ -76,6 +76,54 @@ def test_graficos_com_entradas_de_estudante():
     plt.close("all")
 
 
+@pytest.mark.parametrize("chamada, trecho", [
+    # Antes (terceira passada de fuzzing): KeyError 'perda_teste' ou 'acuracia_treino', em inglês
+    (lambda h: h.pop("acuracia_treino"), "faltam acuracia_treino"),
+    (lambda h: [h.pop(k) for k in ("perda_validacao", "acuracia_validacao")], "faltam perda_teste, acuracia_teste"),
+    # antes: "x and y must have same first dimension, but have shapes (2,) and (1,)"
+    (lambda h: h.update(perda_validacao=[1.0]), "os tamanhos são 2, 1, 2, 2"),
+    # antes: dois gráficos vazios, calados
+    (lambda h: h.update({k: [] for k in h}), "não vazias"),
+])
+def test_historico_incompleto_explica_em_portugues(chamada, trecho):
+    import matplotlib
+    matplotlib.use("Agg")
+    from cursoconv import figuras
+    for desenhar in (utils.plotar_historico, lambda h: figuras.desenhar_curvas(h, "rede")):
+        hist = {"perda_treino": [1.0, 0.5], "acuracia_treino": [0.6, 0.8],
+                "perda_validacao": [1.1, 0.7], "acuracia_validacao": [0.5, 0.75]}
+        chamada(hist)
+        with pytest.raises(ValueError, match=trecho):
+            desenhar(hist)
+
+
+def test_graficos_aceitam_tensores_listas_e_arrays():
+    # Antes: um histórico de tensores com gradiente dava "Can't call numpy() on Tensor that requires grad";
+    # imagens em lista ou array do NumPy, AttributeError
+    import matplotlib
+    matplotlib.use("Agg")
+    hist = {"perda_treino": torch.tensor([1.0, 0.5], requires_grad=True), "acuracia_treino": [0.6, 0.8],
+            "perda_teste": [torch.tensor(1.1, requires_grad=True), 0.7], "acuracia_teste": (0.5, 0.75)}
+    ax = utils.plotar_historico(hist)
+    assert list(ax[0].lines[0].get_ydata()) == [1.0, 0.5] and hist["perda_treino"].requires_grad
+    X = torch.rand(2, 1, 28, 28)
+    for imagens in (X.tolist(), X.numpy()):
+        assert [a.get_title() for a in utils.mostrar_imagens(imagens, [0, 9]).axes[:2]] == ["camiseta", "bota"]
+
+
+@pytest.mark.parametrize("rotulos, colunas, trecho", [
+    ([3, 11], 8, "inteiros de 0 a 9"),  # antes: IndexError: tuple index out of range
+    ([3, -1], 8, "inteiros de 0 a 9"),  # antes: -1 saía, calado, como "bota"
+    ([3.7, 1.0], 8, "inteiros de 0 a 9"),  # antes: 3,7 saía, calado, como "vestido"
+    ([3, 1], 0, "colunas ≥ 1"),  # antes: ZeroDivisionError
+])
+def test_mostrar_imagens_com_rotulos_ou_colunas_errados(rotulos, colunas, trecho):
+    with pytest.raises(ValueError, match=trecho):
+        utils.mostrar_imagens(torch.rand(2, 28, 28), rotulos, colunas=colunas)
+    with pytest.raises(ValueError, match="ao menos uma imagem"):
+        utils.mostrar_imagens(torch.rand(0, 28, 28), [])
+
+
 @pytest.mark.parametrize("semente", [None, "0", 0.5, -1, 2**40])
 def test_semente_que_nao_serve_explica_em_portugues(semente, monkeypatch):
     # Antes (segunda passada de fuzzing): "RuntimeError: manual_seed expected a long, but got NoneType"

@@ -6,6 +6,7 @@ from matplotlib.patches import FancyBboxPatch
 from cursoconv.dados import CLASSES
 from cursoconv.lenet import camadas, previsoes
 from cursoconv.formato import inteiro, virgula_nos_eixos
+from cursoconv.graficos import curvas_do_historico
 from .base import cor_do_texto
 
 
@@ -149,10 +150,10 @@ def desenhar_curvas(historico, rede, marcar=None):
     linha vertical tracejada (o fim do treino principal, por exemplo). Os números
     dos eixos têm vírgula decimal.
     """
+    historico, avaliado, nome = curvas_do_historico(historico)
     fig, eixos = plt.subplots(2, 1, figsize=(6, 6.5))
     fig.subplots_adjust(hspace=0.5)
     epocas = range(1, len(historico["perda_treino"]) + 1)
-    avaliado, nome = ("validacao", "validação") if "perda_validacao" in historico else ("teste", "teste")
     for ax, medida, titulo in zip(eixos, ("perda", "acuracia"), ("perda (entropia cruzada)", "acurácia")):
         ax.plot(epocas, historico[f"{medida}_treino"], marker="o", markersize=3, label="treino")
         ax.plot(epocas, historico[f"{medida}_{avaliado}"], marker="o", markersize=3, label=nome)
