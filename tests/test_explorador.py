@@ -533,6 +533,15 @@ def test_ids_deterministicos_e_unicos(monkeypatch):
     ({"X": [[1, 2], [3]]}, "matriz 2-D"),
     ({"K": [[0.5]]}, "só inteiros"),
     ({"controles": ("modo",)}, 'o controle "modo"'),
+    # terceira passada de fuzzing: antes, erros do Python em inglês (cannot convert float NaN to integer,
+    # could not convert string to float, float() argument must be ... not 'list', invalid literal for int())
+    ({"X": [[float("nan"), 1], [1, 1]]}, "só inteiros"),
+    ({"X": [[float("inf"), 1], [1, 1]]}, "só inteiros"),
+    ({"K": [["a", 1]]}, "só inteiros"),
+    ({"K": [[None, 1]]}, "só inteiros"),
+    ({"X": [[[1, 2]], [[3, 4]]]}, "só inteiros"),
+    ({"semente": "abc"}, "semente deve ser um inteiro"),
+    ({"semente": None}, "semente deve ser um inteiro"),
 ])
 def test_erros_de_uso_em_portugues(argumentos, trecho):
     with pytest.raises(ValueError, match=re.escape(trecho)):

@@ -68,12 +68,20 @@ def _matriz(nome, M):
     for linha in linhas:
         nova = []
         for v in linha:
-            if float(v) != int(float(v)) or abs(int(float(v))) > LIMITE_VALOR:
+            if not _inteiro_pequeno(v):
                 raise ValueError(f"{nome} deve ter só inteiros de −{LIMITE_VALOR} a {LIMITE_VALOR} "
                                  f"(o explorador mostra contas curtas); achei {v!r}.")
             nova.append(int(float(v)))
         saida.append(nova)
     return saida
+
+
+def _inteiro_pequeno(v):
+    """Se v é um inteiro de −LIMITE_VALOR a LIMITE_VALOR (NaN, texto ou uma lista não são)."""
+    try:
+        return float(v) == int(float(v)) and abs(int(float(v))) <= LIMITE_VALOR
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 class Explorador:
@@ -120,6 +128,9 @@ def explorador(modo="correlacao", n=(5, 5), k=(3, 3), p=(0, 0), s=(1, 1), d=(1, 
                          f"{', '.join(map(repr, [*CONTROLES, 'modo']))}.")
     if "modo" in controles and modo == "correlacao":
         raise ValueError('o controle "modo" troca entre máximo e média: use-o com modo="max" ou "media".')
+    if isinstance(semente, bool) or not isinstance(semente, int):
+        raise ValueError(f"semente deve ser um inteiro, como semente=0 (a mesma semente sorteia a mesma entrada); "
+                         f"recebi {semente!r}.")
     sorteio = random.Random(semente)
     if X is not None:
         X = _matriz("X (a entrada)", X)
