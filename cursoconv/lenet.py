@@ -55,6 +55,9 @@ def camadas(net, forma_entrada=(1, 1, 32, 32)):
     if len(forma_entrada) != 4:
         raise ValueError("forma_entrada deve ter 4 números, (lote, canais, altura, largura), como (1, 1, 32, 32); "
                          f"recebi {tuple(forma_entrada)}.")
+    if not list(net.children()):
+        raise ValueError(f"net deve ser uma rede com camadas, como nn.Sequential(nn.Conv2d(1, 6, 5), ...); recebi "
+                         f"{type(net).__name__}, sem camadas dentro.")
     tipo = next((p.dtype for p in net.parameters()), torch.float32)  # uma rede em double recebe double
     linhas, X = [], torch.zeros(forma_entrada, device=dispositivo_de(net), dtype=tipo)
     with torch.no_grad():

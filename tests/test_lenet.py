@@ -149,6 +149,19 @@ def test_figuras_da_lenet_explicam_o_erro_em_portugues(chamada, trecho):
         chamada()
 
 
+def test_arquitetura_diz_o_nucleo_e_a_ativacao_de_cada_rede():
+    # Antes (terceira passada de fuzzing): toda convolução saía como "convolução 5×5 + tanh" (uma 3×3 com ReLU
+    # também), o MaxPool2d sumia da figura, calado, e nn.Linear sozinha desenhava só a entrada
+    net = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                        nn.Linear(6 * 16 * 16, 10))
+    textos = {t.get_text() for t in figuras.desenhar_arquitetura(net).axes[0].texts}
+    assert "convolução 3×3 + ReLU · 60 parâm." in textos and "máximo 2×2" in textos
+    lenet5 = {t.get_text() for t in figuras.desenhar_arquitetura(lenet.lenet5_moderna()).axes[0].texts}
+    assert "convolução 5×5 + tanh · 156 parâm." in lenet5 and "subamostragem 2×2" in lenet5
+    with pytest.raises(ValueError, match="rede com camadas"):
+        figuras.desenhar_arquitetura(nn.Linear(1024, 10))
+
+
 def fig_texto(fig, texto):
     return any(t.get_text() == texto for t in fig.axes[0].texts)
 

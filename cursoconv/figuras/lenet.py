@@ -9,28 +9,44 @@ from cursoconv.formato import inteiro, virgula_nos_eixos
 from cursoconv.graficos import curvas_do_historico
 from .base import cor_do_texto
 
+CORES = {"Conv2d": "#4c72b0", "AvgPool2d": "#55a868", "MaxPool2d": "#55a868", "Linear": "#dd8452"}
+TIPOS = {"Conv2d": "convolução", "AvgPool2d": "subamostragem", "MaxPool2d": "máximo", "Linear": "densa"}
+ATIVACOES = {"Tanh": " + tanh", "ReLU": " + ReLU", "Sigmoid": " + sigmoide"}
+
+
+def _descricao(filhos, n):
+    """O tipo da camada n, com a janela e a ativação seguinte: "convolução 5×5 + tanh", "máximo 2×2", "densa"."""
+    camada = filhos[n][1]
+    tipo = type(camada).__name__
+    if not hasattr(camada, "kernel_size"):
+        return TIPOS[tipo]
+    k = camada.kernel_size if isinstance(camada.kernel_size, tuple) else (camada.kernel_size,) * 2
+    seguinte = type(filhos[n + 1][1]).__name__ if tipo == "Conv2d" and n + 1 < len(filhos) else ""
+    return f"{TIPOS[tipo]} {k[0]}×{k[1]}{ATIVACOES.get(seguinte, '')}"
+
 
 def desenhar_arquitetura(net, forma_entrada=(1, 1, 32, 32), titulo=None):
-    """Desenha cada camada com peso (convolução, subamostragem, densa), de cima para baixo.
+    """Desenha cada convolução, agrupamento (subamostragem ou máximo) e camada densa, de cima para baixo.
 
     Cada linha traz o nome da camada num bloco colorido e, ao lado, o tipo com o
     número de parâmetros ("156 parâm.") e, embaixo, a forma da saída. O desenho é estreito
     e alto, para que o texto continue legível na largura de um celular.
     """
-    cores = {"Conv2d": "#4c72b0", "AvgPool2d": "#55a868", "Linear": "#dd8452"}
-    tipos = {"Conv2d": "convolução 5×5 + tanh", "AvgPool2d": "subamostragem 2×2", "Linear": "densa"}
+    filhos = list(net.named_children())
+    descricoes = {nome: _descricao(filhos, n) for n, (nome, camada) in enumerate(filhos)
+                  if type(camada).__name__ in CORES}
     blocos = [("entrada", "", tuple(forma_entrada[1:]), 0)] + [
-        l for l in camadas(net, forma_entrada) if l[1] in cores]
+        l for l in camadas(net, forma_entrada) if l[1] in CORES]
     passo = 0.62  # altura de cada linha, em polegadas
     fig, ax = plt.subplots(figsize=(4.2, passo * len(blocos) + (0.5 if titulo else 0.1)))
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99 if not titulo else 1 - 0.45 / fig.get_figheight())
     for i, (nome, tipo, forma, params) in enumerate(blocos):
-        cor = cores.get(tipo, "#8c8c8c")
+        cor = CORES.get(tipo, "#8c8c8c")
         ax.add_patch(FancyBboxPatch((0.05, i + 0.12), 0.9, 0.62, boxstyle="round,pad=0.03", facecolor=cor,
                                     edgecolor="none"))
         ax.text(0.5, i + 0.43, nome.replace("saida", "saída"), ha="center", va="center",
                 color=cor_do_texto(cor), weight="bold", fontsize=11)
-        descricao = tipos.get(tipo, "imagem de entrada")
+        descricao = descricoes.get(nome, "imagem de entrada") if i else "imagem de entrada"
         if params:
             descricao += f" · {params:,} parâm.".replace(",", ".")
         ax.text(1.15, i + 0.27, descricao, ha="left", va="center", fontsize=10, color="#222222")
