@@ -400,6 +400,14 @@ def test_mostrar_matrizes_explica_o_erro_em_portugues(chamada, trecho):
         chamada()
 
 
+@pytest.mark.parametrize("camadas", [-1, 2.5, 10000])
+def test_encolhimento_com_camadas_fora_da_faixa_explica_em_portugues(camadas):
+    # Antes: -1 dava "x and y must have same first dimension", do matplotlib; 2.5, "'float' object cannot be
+    # interpreted as an integer"; 10000 levava 15 s para um eixo ilegível
+    with pytest.raises(ValueError, match="camadas deve ser um inteiro de 0 a 50"):
+        figuras.grafico_encolhimento(32, 1, camadas)
+
+
 def test_mostrar_matrizes_aceita_um_nome_so():
     fig = figuras.mostrar_matrizes([X.tolist(), K.numpy()], ["entrada", "núcleo"], cmaps="gray_r")
     assert [ax.images[0].get_cmap().name for ax in fig.axes] == ["gray_r", "gray_r"]

@@ -198,6 +198,8 @@ def mostrar_matrizes(matrizes, titulos, anotar=True, cmaps=None, escala=0.3, lad
 
 def grafico_encolhimento(n, k, camadas, p=0):
     """Lado da imagem depois de cada uma de ``camadas`` convoluções k×k, sem e com preenchimento p."""
+    if isinstance(camadas, bool) or not isinstance(camadas, int) or not 0 <= camadas <= 50:
+        raise ValueError(f"camadas deve ser um inteiro de 0 a 50 (um ponto por camada no gráfico); veio {camadas!r}.")
     fig, ax = plt.subplots(figsize=(5.2, 3.4))
     x = list(range(camadas + 1))
     fig.lados = {}
