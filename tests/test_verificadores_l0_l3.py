@@ -7,6 +7,7 @@ a que só chama a referência do curso ou o PyTorch, quando o exercício pede
 código próprio, é reprovada. O estado vem de ``base.RESULTADOS``.
 """
 import math
+import sys
 
 import pytest
 import torch
@@ -260,6 +261,15 @@ CASOS = [
     (v.verificar_corr2d_vetorizada, "certa", (calcula_e_zera_x(corr2d_vetorizada),), CERTO, ""),
     (v.verificar_corr2d_matricial, "errada", (dobra_x_e_calcula(corr2d_matricial),), ERRADO, "valores"),
     (v.verificar_corr2d_matricial, "certa", (calcula_e_zera_x(corr2d_matricial),), CERTO, ""),
+    # Terceira passada de fuzzing. Antes: um fator entregue como texto ("4") passava como "correto" (o
+    # inteiro como texto já era recusado); um tamanho infinito ou NaN dava OverflowError ou ValueError em
+    # inglês; e exit() ou sys.exit() na função não dava veredito nenhum (SystemExit passava direto).
+    (v.verificar_dobrar, "malformada", ("4", 4, 1, 4), ERRADO, "número"),
+    (v.verificar_dobrar, "malformada", (4, 4, "1", 4), ERRADO, "número"),
+    (v.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: math.inf,), ERRADO, "inteiro"),
+    (v.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: math.nan,), ERRADO, "inteiro"),
+    (v.verificar_lotes, "levanta", (lambda n, b: sys.exit(1),), ERRO, "sys.exit"),
+    (v.verificar_corr2d_vetorizada, "levanta", (lambda X, K: exit(),), ERRO, "return"),
 ]
 
 
@@ -418,3 +428,26 @@ def test_uma_verificacao_dentro_de_outra_tem_a_sua_propria_contagem(capsys):
         "externa", "depurando a chamada 1", nota(40), "Exercício «camadas para cobrir a imagem»: correto!",
         nota(32), "Exercício «lotes por época»: correto!"]
     assert len(internas) == 33 * 41
+
+
+# ---------------------------------------------------------------- o estado global do PyTorch
+# Terceira passada de fuzzing. Antes: uma função que chamava torch.set_default_dtype(torch.float64) ou
+# torch.set_grad_enabled(False) deixava o PyTorch assim depois da verificação, e o resto da lição quebrava
+# (train_validate dizia que fora chamado dentro de torch.no_grad()). Agora o verificador devolve o estado.
+
+@pytest.mark.parametrize("mudar", [lambda: torch.set_default_dtype(torch.float64),
+                                   lambda: torch.set_grad_enabled(False)], ids=["dtype", "gradiente"])
+def test_a_funcao_que_muda_o_estado_global_do_pytorch_nao_o_deixa_mudado(capsys, mudar):
+    def lotes_que_mudam(n, b):
+        mudar()
+        return lotes_por_epoca(n, b)
+
+    try:
+        for verificar, resposta in ((v.verificar_lotes, lotes_que_mudam),
+                                    (v.verificar_lotes, lambda n, b: (mudar(), 1 / 0))):
+            verificar(resposta)
+            assert torch.get_default_dtype() == torch.float32 and torch.is_grad_enabled()
+        assert base.RESULTADOS["ex-l0-lotes"]["estado"] == ERRO
+    finally:
+        torch.set_default_dtype(torch.float32)
+        torch.set_grad_enabled(True)

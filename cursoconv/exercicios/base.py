@@ -59,8 +59,7 @@ def registrar(rotulo, estado, mensagem, nome=None):
 
 
 class _Saida:
-    """As chamadas da função do estudante na verificação em curso (``atual``) e quantas imprimiram com a saída
-    presa: :func:`chamar` só deixa na tela o que a 1ª imprime, e o veredito vem depois de uma nota com a conta."""
+    """Quantas chamadas da função do estudante a verificação em curso (``atual``) fez e quantas imprimiram."""
     atual, chamadas, impressas = None, 0, 0
 
 
@@ -71,8 +70,9 @@ def verificador(rotulo, nome=None):
         @functools.wraps(funcao)
         def verificar(*args, **kwargs):
             fora, _Saida.atual = _Saida.atual, _Saida()  # numa verificação dentro de outra, a de fora volta no fim
-            try:
-                with torch.random.fork_rng(devices=[]):  # as redes de referência não mexem no gerador global
+            tipo = torch.get_default_dtype()  # o gerador, o tipo padrão e o gradiente voltam como estavam, mesmo que
+            try:  # a função do estudante os mude (torch.manual_seed, set_default_dtype, set_grad_enabled(False))
+                with torch.random.fork_rng(devices=[]), torch.set_grad_enabled(torch.is_grad_enabled()):
                     problemas = funcao(*args, **kwargs) or []
             except _Veredito as v:
                 estado, mensagem = v.args
@@ -83,6 +83,7 @@ def verificador(rotulo, nome=None):
                 estado, mensagem = "errado" if problemas else "correto", "\n".join(problemas)
             finally:
                 saida, _Saida.atual = _Saida.atual, fora
+                torch.set_default_dtype(tipo)
             if saida.impressas:  # uma nota só, logo antes do veredito
                 print(f"(a sua função imprimiu em {saida.impressas} das outras chamadas do verificador, "
                       "com entradas diferentes; mostrei só a saída da primeira.)")
@@ -106,11 +107,11 @@ def chamar(funcao, *args):
             resultado = funcao(*args)
     except NotImplementedError:
         pendente()
-    except Exception as erro:
-        entradas = " e ".join(repr(a) if getattr(a, "shape", None) is None else "×".join(map(str, a.shape))
-                              for a in args)
-        reprovar(f"com entradas {entradas}, a sua função levantou "
-                 f"{type(erro).__name__}: {erro}", estado="erro")
+    except (Exception, SystemExit) as erro:  # SystemExit: exit() ou sys.exit() na função do estudante
+        entradas = " e ".join("×".join(map(str, a.shape)) if hasattr(a, "shape") else repr(a) for a in args)
+        motivo = (f"{type(erro).__name__}: {erro}" if isinstance(erro, Exception)
+                  else "SystemExit: exit() e sys.exit() encerram o Python; para entregar o resultado, use return")
+        reprovar(f"com entradas {entradas}, a sua função levantou {motivo}", estado="erro")
     finally:
         saida.impressas += bool(presa.getvalue())
     if resultado is None:
@@ -142,7 +143,7 @@ def como_numero(valor, nome="a resposta", inteiro=False):
         numero = int(valor) if inteiro else float(valor)
     except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r} ({type(valor).__name__}).")
-    if isinstance(valor, bool) or (inteiro and numero != valor):
+    if isinstance(valor, (bool, str)) or (inteiro and numero != valor):  # texto: "4" é um número entre aspas
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
     if not math.isfinite(numero):  # com NaN toda comparação dá falso, e nada seria reprovado
         reprovar(f"{nome} deve ser um número finito, mas é {valor!r}.")

@@ -4,6 +4,7 @@ As lições os chamam como ``licao3.verificar_...`` (``from cursoconv.exercicios
 Seguem :mod:`cursoconv.exercicios.base`: recebem a resposta do estudante, testam-na em
 entradas sorteadas na hora e dizem, em português, se ela está certa, sem nunca mostrar um traceback.
 """
+import math
 import warnings
 
 import torch
@@ -31,7 +32,7 @@ def verificar_tamanho_saida_dilatacao(funcao):
         if vigia.total:
             reprovar("a sua função faz contas com tensores do PyTorch: o exercício pede uma fórmula, "
                      "só com números inteiros.")
-        if isinstance(resposta, float) and resposta != int(resposta):
+        if isinstance(resposta, float) and math.isfinite(resposta) and not resposta.is_integer():
             reprovar(f"com n={n}, k={k}, p={p}, s={s}, d={d} a função devolveu {resposta}: o tamanho "
                      "da saída é um inteiro (use a divisão inteira, //).")
         obtido = como_inteiro(resposta, f"o resultado para n={n}, k={k}, p={p}, s={s}, d={d}")
