@@ -151,7 +151,7 @@ def test_verificador_avaliar(capsys):
     obtido, saida = estado(v.verificar_avaliar, lambda *a: 0.5, capsys)
     assert obtido == "errado" and "par (acurácia, perda)" in saida
     obtido, saida = estado(v.verificar_avaliar, lambda *a: ("alta", "baixa"), capsys)
-    assert obtido == "errado" and "números" in saida
+    assert obtido == "errado" and "número" in saida
     assert estado(v.verificar_avaliar, explode, capsys)[0] == "erro"
 
 
@@ -189,3 +189,66 @@ def test_verificador_avaliar_aceita_len_do_dataset(capsys):
     assert estado(v.verificar_avaliar, avaliar_pelo_dataset, capsys)[0] == "correto"
     obtido, saida = estado(v.verificar_avaliar, avaliar_por_lote, capsys)
     assert obtido == "errado" and "média das perdas dos lotes" in saida
+
+
+# ---- terceira passada de fuzzing
+def avaliar_em_texto(net, data_iter, loss):
+    return tuple(str(v) for v in avaliar_certo(net, data_iter, loss))
+
+
+@pytest.mark.parametrize("resposta, trecho", [
+    (lambda *a: (float("nan"), float("nan")), "finito"),  # antes: «correto» (toda comparação com NaN é falsa)
+    (avaliar_em_texto, "número"),  # antes: «correto» ("0.28" virava 0,28)
+])
+def test_verificador_avaliar_recusa_nan_e_texto(resposta, trecho, capsys):
+    obtido, saida = estado(v.verificar_avaliar, resposta, capsys)
+    assert obtido == "errado" and trecho in saida, saida
+
+
+def primeiro_minimo_local(h):
+    """Errada: para na 1ª vez que a perda de validação sobe (paciência 0), e a menor pode vir depois."""
+    perdas = h["perda_validacao"]
+    return next((i for i in range(1, len(perdas)) if perdas[i] > perdas[i - 1]), len(perdas))
+
+
+def test_verificador_epoca_de_parada_nao_aceita_o_primeiro_minimo_local(capsys):
+    # Antes: os quatro casos fixos tinham a menor perda no 1º mínimo local, e esta resposta dava «correto».
+    obtido, saida = estado(v.verificar_epoca_de_parada, primeiro_minimo_local, capsys)
+    assert obtido == "errado" and "a menor está na época" in saida, saida
+
+
+class ModernaRelu(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.camadas = trocar(lenet.lenet5_moderna(), nn.Tanh, nn.ReLU)
+
+    def forward(self, X):
+        self.ultima_saida = self.camadas(X)  # guardada com o grafo do gradiente: copy.deepcopy não a copia
+        return self.ultima_saida
+
+
+def preguicosa_relu():
+    """A LeNet-5 moderna com ReLU no estilo do d2l, com camadas preguiçosas (os pesos vêm na 1ª passada)."""
+    return nn.Sequential(nn.LazyConv2d(6, 5), nn.ReLU(), nn.AvgPool2d(2), nn.LazyConv2d(16, 5), nn.ReLU(),
+                         nn.AvgPool2d(2), nn.LazyConv2d(120, 5), nn.ReLU(), nn.Flatten(), nn.LazyLinear(84),
+                         nn.ReLU(), nn.LazyLinear(10))
+
+
+def test_verificador_relu_com_redes_como_as_dos_estudantes(capsys):
+    # Antes: a rede em float64 ou float16 dava «erro» culpando os tamanhos das camadas; a classe ou a função que
+    # cria a rede, "mas é um type"; as camadas preguiçosas, um ValueError em inglês; e a rede que guarda um tensor
+    # calculado, «erro» culpando os tamanhos (era a cópia que falhava).
+    certa = lambda: trocar(lenet.lenet5_moderna(), nn.Tanh, nn.ReLU)  # noqa: E731
+    for rede in (certa().double(), certa().half(), preguicosa_relu()):
+        assert estado(l6.verificar_moderna_relu, rede, capsys)[0] == "correto"
+    for criadora in (ModernaRelu, certa):
+        obtido, saida = estado(l6.verificar_moderna_relu, criadora, capsys)
+        assert obtido == "errado" and "parênteses" in saida, saida
+    assert estado(l6.verificar_moderna_relu, ModernaRelu(), capsys)[0] == "correto"
+    guardou = ModernaRelu()
+    guardou(torch.zeros(1, 1, 32, 32))
+    obtido, saida = estado(l6.verificar_moderna_relu, guardou, capsys)
+    assert obtido == "erro" and "detach" in saida and "tamanhos" not in saida, saida
+    preguicosa = preguicosa_relu()
+    estado(l6.verificar_moderna_relu, preguicosa, capsys)
+    assert isinstance(preguicosa[0], nn.LazyConv2d)  # a rede do estudante não muda

@@ -14,7 +14,7 @@ from torch import nn
 from cursoconv.avaliacao import evaluate_accuracy
 from cursoconv.carregadores import CarregadorDeTensores
 from cursoconv.lenet import contar_parametros, lenet5_moderna
-from .base import Sorteio, chamar, como_inteiro, pendente, reprovar, verificador
+from .base import Sorteio, chamar, como_inteiro, como_numero, pendente, reprovar, verificador
 
 # Os exercícios que só se corrigem lendo (sem verificador) estão listados aqui
 # para a página dos instrutores: a solução de cada um traz os critérios de correção.
@@ -60,8 +60,9 @@ def verificar_epoca_de_parada(funcao):
     """``funcao(historico)`` deve dar a época (de 1 em diante) da menor perda de validação; no empate, a primeira."""
     if funcao is None or funcao is ...:
         pendente()
+    # No último caso, a menor perda vem depois de um 1º mínimo: parar na 1ª vez que a perda sobe não a acha.
     casos = [([0.9, 0.5, 0.4, 0.45], 3), ([0.3, 0.5, 0.6], 1), ([0.9, 0.4, 0.7, 0.4, 0.8], 2),
-             ([0.8, 0.7, 0.6, 0.5], 4)]
+             ([0.8, 0.7, 0.6, 0.5], 4), ([0.9, 0.5, 0.6, 0.7, 0.45, 0.5], 5)]
     for perdas, esperado in casos:
         historico = {"perda_treino": [1.0 - 0.1 * i for i in range(len(perdas))], "perda_validacao": list(perdas),
                      "perda_teste": [1.0 - p for p in perdas]}
@@ -91,11 +92,26 @@ def conferir_rede(modelo, referencia, troca, nome):
     if modelo is None or modelo is ...:
         pendente()
     if not isinstance(modelo, nn.Module):
+        criadora = (f" Você entregou a {'classe' if isinstance(modelo, type) else 'função'} que cria a rede: "
+                    f"entregue a rede, chamando-a com parênteses: {nome} = {getattr(modelo, '__name__', '')}()."
+                    if callable(modelo) else "")
         reprovar(f"{nome} deve ser uma rede do PyTorch (um nn.Module, como nn.Sequential(...)), "
-                 f"mas é um {type(modelo).__name__}.")
+                 f"mas é um {type(modelo).__name__}.{criadora}")
+    try:  # testamos uma cópia (a rede do estudante não muda), em float32 (uma rede em float64 também vale)
+        copia = copy.deepcopy(modelo).cpu().float()
+    except Exception as erro:
+        reprovar(f"não consegui copiar a rede para testá-la sem mexer nela ({type(erro).__name__}: {erro}). "
+                 "Ela guarda um tensor calculado numa passada? Guarde-o com .detach(), ou não o guarde na rede.",
+                 estado="erro")
+    try:
+        with torch.no_grad():
+            saida = copia(torch.zeros(2, 1, 32, 32))
+    except Exception as erro:
+        reprovar(f"uma entrada 2×1×32×32 não passa pela rede ({type(erro).__name__}: {erro}). "
+                 "Confira os tamanhos de cada camada.", estado="erro")
     antigo, novo = troca
     esperado = [novo if t is antigo else t for t in _tipos(referencia)]
-    obtido = _tipos(modelo)
+    obtido = _tipos(copia)  # depois da passada: as camadas preguiçosas (nn.LazyLinear) já são nn.Linear
     problemas = []
     if antigo in obtido:
         problemas.append(f"a rede ainda tem {obtido.count(antigo)} camada(s) {antigo.__name__}: "
@@ -104,17 +120,11 @@ def conferir_rede(modelo, referencia, troca, nome):
         nomes = lambda tipos: ", ".join(t.__name__ for t in tipos)
         problemas.append(f"as camadas deveriam ser, na ordem: {nomes(esperado)}; "
                          f"mas são: {nomes(obtido)}.")
-    try:
-        with torch.no_grad():
-            saida = copy.deepcopy(modelo).cpu()(torch.zeros(2, 1, 32, 32))
-    except Exception as erro:
-        reprovar(f"uma entrada 2×1×32×32 não passa pela rede ({type(erro).__name__}: {erro}). "
-                 "Confira os tamanhos de cada camada.", estado="erro")
     if tuple(getattr(saida, "shape", ())) != (2, 10):
         problemas.append(f"para 2 imagens 1×32×32 a saída deveria ter forma (2, 10), "
                          f"mas tem forma {tuple(getattr(saida, 'shape', ()))}.")
-    if contar_parametros(modelo) != contar_parametros(referencia):
-        problemas.append(f"a rede tem {contar_parametros(modelo)} parâmetros, mas a troca não muda a conta: "
+    if contar_parametros(copia) != contar_parametros(referencia):
+        problemas.append(f"a rede tem {contar_parametros(copia)} parâmetros, mas a troca não muda a conta: "
                          f"deveriam ser {contar_parametros(referencia)}.")
     return problemas
 
@@ -165,11 +175,7 @@ def verificar_avaliar(funcao):
         if not isinstance(resposta, (tuple, list)) or len(resposta) != 2:
             reprovar("a função deve devolver um par (acurácia, perda), como utils.evaluate_accuracy; "
                      f"devolveu {type(resposta).__name__}.")
-        try:
-            acc, perda = (float(v) for v in resposta)
-        except (TypeError, ValueError, RuntimeError):
-            reprovar("a acurácia e a perda devolvidas devem ser números "
-                     f"(recebi {type(resposta[0]).__name__} e {type(resposta[1]).__name__}).")
+        acc, perda = como_numero(resposta[0], "a acurácia devolvida"), como_numero(resposta[1], "a perda devolvida")
         if abs(acc - acc_ref) > 1e-6:
             problemas.append(f"com lotes de {tamanhos} amostras, a acurácia deu {acc:.4f}, mas é {acc_ref:.4f}: "
                              "divida os acertos pelo número total de amostras.")
