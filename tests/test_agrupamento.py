@@ -230,6 +230,18 @@ def test_verificador_do_lado_da_pilha():
     assert est == "errado" and "F.conv2d" in msg
 
 
+@pytest.mark.parametrize("aproximada", [lambda n: n // 8, lambda n: (n - 1) // 8, lambda n: round(n / 8)],
+                         ids=["n//8", "(n-1)//8", "round(n/8)"])
+def test_verificador_do_lado_da_pilha_nao_aceita_dividir_por_8(aproximada):
+    # Terceira passada de fuzzing. Antes, só com 12 lados sorteados: n // 8 acerta 88% dos lados de 8 a 300
+    # (o certo é (n + 1) // 8) e passava como "correto" em 1 de cada 5 verificações; (n - 1) // 8, em 1 de 30.
+    for _ in range(5):
+        est, msg = estado(licao4.verificar_lado_da_pilha, aproximada, "ex-l4-pilha")
+        assert est == "errado", msg
+    if aproximada(31) == 3:
+        assert "camada a camada" in msg
+
+
 def test_verificador_da_densa_depois_do_agrupamento_global():
     v, r = licao4.verificar_parametros_da_densa, "ex-l4-global"
     certo = lambda c, n, g: (c if g else c * n * n) * 1000 + 1000  # noqa: E731
