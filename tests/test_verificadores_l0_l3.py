@@ -263,13 +263,15 @@ CASOS = [
     (v.verificar_corr2d_matricial, "certa", (calcula_e_zera_x(corr2d_matricial),), CERTO, ""),
     # Terceira passada de fuzzing. Antes: um fator entregue como texto ("4") passava como "correto" (o
     # inteiro como texto já era recusado); um tamanho infinito ou NaN dava OverflowError ou ValueError em
-    # inglês; e exit() ou sys.exit() na função não dava veredito nenhum (SystemExit passava direto).
+    # inglês; exit() ou sys.exit() na função não dava veredito nenhum (SystemExit passava direto); e
     (v.verificar_dobrar, "malformada", ("4", 4, 1, 4), ERRADO, "número"),
     (v.verificar_dobrar, "malformada", (4, 4, "1", 4), ERRADO, "número"),
     (v.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: math.inf,), ERRADO, "inteiro"),
     (v.verificar_tamanho_saida_dilatacao, "malformada", (lambda n, k, p, s, d: math.nan,), ERRADO, "inteiro"),
     (v.verificar_lotes, "levanta", (lambda n, b: sys.exit(1),), ERRO, "sys.exit"),
     (v.verificar_corr2d_vetorizada, "levanta", (lambda X, K: exit(),), ERRO, "return"),
+    # um inteiro grande demais para um float (10 ** 400) dava OverflowError em inglês, e não o veredito.
+    (v.verificar_custo_resnet, "errada", (10 ** 400, 118013952), ERRADO, "não está certo"),
 ]
 
 

@@ -145,7 +145,7 @@ def como_numero(valor, nome="a resposta", inteiro=False):
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r} ({type(valor).__name__}).")
     if isinstance(valor, (bool, str)) or (inteiro and numero != valor):  # texto: "4" é um número entre aspas
         reprovar(f"{nome} deve ser um {tipo}, mas é {valor!r}.")
-    if not math.isfinite(numero):  # com NaN toda comparação dá falso, e nada seria reprovado
+    if not inteiro and not math.isfinite(numero):  # com NaN toda comparação dá falso; um int é sempre finito
         reprovar(f"{nome} deve ser um número finito, mas é {valor!r}.")
     return numero
 
