@@ -252,3 +252,14 @@ def test_verificador_relu_com_redes_como_as_dos_estudantes(capsys):
     preguicosa = preguicosa_relu()
     estado(l6.verificar_moderna_relu, preguicosa, capsys)
     assert isinstance(preguicosa[0], nn.LazyConv2d)  # a rede do estudante não muda
+
+
+class SaiDoPython(nn.Module):
+    def forward(self, X):
+        raise SystemExit("tchau")
+
+
+def test_verificador_relu_com_sys_exit_na_passada_da_erro(capsys):
+    # Antes: o SystemExit da passada da rede do estudante passava direto, sem veredito nenhum.
+    obtido, saida = estado(l6.verificar_moderna_relu, SaiDoPython(), capsys)
+    assert obtido == "erro" and "SystemExit" in saida, saida

@@ -76,7 +76,7 @@ def verificador(rotulo, nome=None):
                     problemas = funcao(*args, **kwargs) or []
             except _Veredito as v:
                 estado, mensagem = v.args
-            except Exception as erro:  # um caso que o verificador não previu: nunca um traceback
+            except (Exception, SystemExit) as erro:  # um caso que o verificador não previu: nunca um traceback
                 estado, mensagem = "erro", (f"a resposta provocou um erro ({type(erro).__name__}: {erro}). "
                                             "Confira o tipo e a forma do que você respondeu.")
             else:
