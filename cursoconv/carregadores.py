@@ -114,6 +114,9 @@ class CarregadorDeTensores:
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
 
+    def __repr__(self):
+        return f"CarregadorDeTensores({len(self.dataset)} amostras em lotes de {self.batch_size})"
+
     def ordem(self):
         """A ordem das amostras numa época: sorteada se ``embaralhar``, senão a original."""
         n = len(self.dataset)

@@ -263,3 +263,11 @@ def test_verificador_relu_com_sys_exit_na_passada_da_erro(capsys):
     # Antes: o SystemExit da passada da rede do estudante passava direto, sem veredito nenhum.
     obtido, saida = estado(l6.verificar_moderna_relu, SaiDoPython(), capsys)
     assert obtido == "erro" and "SystemExit" in saida, saida
+
+
+def test_verificador_avaliar_com_erro_descreve_as_entradas_numa_linha(capsys):
+    # Antes: a rede entrava na mensagem com o repr de várias linhas (cada linha virava um item da lista do
+    # veredito) e o carregador como <cursoconv.carregadores.CarregadorDeTensores object at 0x7f...>.
+    obtido, saida = estado(v.verificar_avaliar, explode, capsys)
+    assert obtido == "erro" and len(saida.splitlines()) == 2 and " at 0x" not in saida, saida
+    assert "Sequential( (0): Flatten" in saida and "amostras em lotes de" in saida, saida

@@ -111,7 +111,7 @@ def chamar(funcao, *args):
         entradas = " e ".join("×".join(map(str, a.shape)) if hasattr(a, "shape") else repr(a) for a in args)
         motivo = (f"{type(erro).__name__}: {erro}" if isinstance(erro, Exception)
                   else "SystemExit: exit() e sys.exit() encerram o Python; para entregar o resultado, use return")
-        reprovar(f"com entradas {entradas}, a sua função levantou {motivo}", estado="erro")
+        reprovar(f"com entradas {' '.join(entradas.split())}, a sua função levantou {motivo}", estado="erro")
     finally:
         saida.impressas += bool(presa.getvalue())
     if resultado is None:
