@@ -271,3 +271,25 @@ def test_verificador_avaliar_com_erro_descreve_as_entradas_numa_linha(capsys):
     obtido, saida = estado(v.verificar_avaliar, explode, capsys)
     assert obtido == "erro" and len(saida.splitlines()) == 2 and " at 0x" not in saida, saida
     assert "Sequential( (0): Flatten" in saida and "amostras em lotes de" in saida, saida
+
+
+def avaliar_como_no_laco(net, data_iter, loss):
+    """Certa, com a linha X, y = X.to(disp), y.to(disp) do laço de treino da lição 5 (disp: o dispositivo da lição)."""
+    disp = utils.escolher_dispositivo()
+    soma, acertos, n = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in data_iter:
+            X, y = X.to(disp), y.to(disp)
+            y_hat = net(X)
+            soma += loss(y_hat, y).item() * len(y)
+            acertos += (y_hat.argmax(dim=1) == y).sum().item()
+            n += len(y)
+    return acertos / n, soma / n
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="precisa de uma GPU NVIDIA (CUDA)")
+def test_verificador_avaliar_na_gpu_aceita_a_solucao_e_o_to_do_laco(capsys):
+    """No Colab com GPU, a função que copia o X.to(disp) do laço de treino dava «erro» ("Expected all tensors to be
+    on the same device"): a rede do verificador ficava na CPU. A solução da lição, sem .to, também vale."""
+    for funcao in (avaliar_certo, avaliar_como_no_laco, avaliar_pelo_dataset):
+        assert estado(v.verificar_avaliar, funcao, capsys)[0] == "correto", funcao.__name__

@@ -11,6 +11,7 @@ import sys
 import torch
 from torch import nn
 
+from cursoconv.ambiente import escolher_dispositivo
 from cursoconv.avaliacao import evaluate_accuracy
 from cursoconv.carregadores import CarregadorDeTensores
 from cursoconv.lenet import contar_parametros, lenet5_moderna
@@ -151,6 +152,7 @@ def verificar_avaliar(funcao):
     if funcao is None:
         pendente()
     gerador = Sorteio().gerador  # redes e lotes novos a cada verificação
+    disp = escolher_dispositivo()  # rede e lotes no dispositivo da lição: X.to(disp), como no laço de treino, vale
     problemas = []
     for caso in range(4):
         entradas, classes = int(torch.randint(3, 9, (1,), generator=gerador)), 4
@@ -158,13 +160,14 @@ def verificar_avaliar(funcao):
         with torch.no_grad():
             for p in net.parameters():
                 p.copy_(torch.randn(p.shape, generator=gerador))
+        net.to(disp)
         # um carregador como o valid_iter da lição (com .dataset), de lotes de b e o último menor (1 nos
         # casos pares): a média das médias dos lotes não é a média por amostra
         b, k = int(torch.randint(2, 12, (1,), generator=gerador)), int(torch.randint(2, 5, (1,), generator=gerador))
         tamanhos = [b] * (k - 1) + [1 if caso % 2 == 0 else int(torch.randint(1, b, (1,), generator=gerador))]
         n = sum(tamanhos)
-        lotes = CarregadorDeTensores(torch.randn(n, 1, entradas, generator=gerador),
-                                     torch.randint(0, classes, (n,), generator=gerador), b, False)
+        lotes = CarregadorDeTensores(torch.randn(n, 1, entradas, generator=gerador).to(disp),
+                                     torch.randint(0, classes, (n,), generator=gerador).to(disp), b, False)
         loss = nn.CrossEntropyLoss()
         acc_ref, perda_ref = evaluate_accuracy(lotes, net, loss)
         with _vigiar_chamadas(evaluate_accuracy) as chamadas:
