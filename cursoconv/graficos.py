@@ -70,11 +70,14 @@ def mostrar_imagens(imagens, rotulos, titulos=None, colunas=8, escala=1.5):
     if not len(imagens) or colunas < 1:
         raise ValueError(f"Recebi {len(imagens)} imagens e colunas={colunas}: passe ao menos uma imagem e colunas ≥ 1, "
                          "como utils.mostrar_imagens(X[:16], y[:16]).")
-    rotulos = torch.as_tensor(rotulos).reshape(-1)
-    if not titulos and (rotulos.is_floating_point() or ((rotulos < 0) | (rotulos >= len(CLASSES))).any()):
-        raise ValueError(f"rotulos devem ser as classes, inteiros de 0 a {len(CLASSES) - 1} (como y); recebi "
-                         f"{rotulos[:8].tolist()}. Para escrever outra coisa, passe titulos=[...].")
-    nomes = list(titulos) if titulos else [CLASSES[int(r)] for r in rotulos]
+    if titulos:  # com títulos, os rótulos não são lidos
+        nomes = list(titulos)
+    else:
+        rotulos = torch.as_tensor(rotulos).reshape(-1)
+        if rotulos.is_floating_point() or ((rotulos < 0) | (rotulos >= len(CLASSES))).any():
+            raise ValueError(f"rotulos devem ser as classes, inteiros de 0 a {len(CLASSES) - 1} (como y); recebi "
+                             f"{rotulos[:8].tolist()}. Para escrever outra coisa, passe titulos=[...].")
+        nomes = [CLASSES[int(r)] for r in rotulos]
     if len(nomes) != len(imagens):
         raise ValueError(f"Recebi {len(imagens)} imagens e {len(nomes)} {'títulos' if titulos else 'rótulos'}: passe "
                          "um para cada imagem, como utils.mostrar_imagens(X[:16], y[:16]).")

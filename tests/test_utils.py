@@ -124,6 +124,14 @@ def test_mostrar_imagens_com_rotulos_ou_colunas_errados(rotulos, colunas, trecho
         utils.mostrar_imagens(torch.rand(0, 28, 28), [])
 
 
+def test_mostrar_imagens_com_titulos_nao_le_os_rotulos():
+    # Com titulos, os rótulos não são lidos: antes desta revisão, None como rótulos dava um RuntimeError em inglês
+    # ("Could not infer dtype of NoneType"), e rótulos fora de 0 a 9 eram recusados mesmo sem serem usados.
+    for rotulos in (None, [-1, 42]):
+        figura = utils.mostrar_imagens(torch.rand(2, 28, 28), rotulos, titulos=["a", "b"])
+        assert [a.get_title() for a in figura.axes[:2]] == ["a", "b"]
+
+
 @pytest.mark.parametrize("semente", [None, "0", 0.5, -1, 2**40])
 def test_semente_que_nao_serve_explica_em_portugues(semente, monkeypatch):
     # Antes (segunda passada de fuzzing): "RuntimeError: manual_seed expected a long, but got NoneType"
